@@ -1,0 +1,132 @@
+import { type EditableField, type InactiveReason } from '../domain/patient';
+import type { ListFilter } from '../domain/ports';
+import { fold } from '../domain/text';
+
+/** What a person typed, understood in French or English. Values keep the person's own spelling. */
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'add'; name?: string }
+  | { kind: 'list'; filter: ListFilter }
+  | { kind: 'show'; ref: string }
+  | { kind: 'note'; ref: string; text: string }
+  | { kind: 'set'; field: EditableField; ref: string; value: string }
+  | { kind: 'inactive'; ref: string; reason?: InactiveReason }
+  | { kind: 'active'; ref: string }
+  /** A known command with a missing or wrong part: answered with that command's usage. */
+  | { kind: 'usage'; command: UsageTopic }
+  | { kind: 'unknown' };
+
+export type UsageTopic = 'show' | 'note' | 'set' | 'inactive' | 'active' | 'list';
+
+const FIELD_WORDS: Record<string, EditableField> = {
+  room: 'room', unit: 'room', bed: 'room', chambre: 'room', unite: 'room', lit: 'room',
+  dob: 'dateOfBirth', birthdate: 'dateOfBirth', birth: 'dateOfBirth', naissance: 'dateOfBirth', ddn: 'dateOfBirth',
+  file: 'fileNumber', mrn: 'fileNumber', dossier: 'fileNumber', ramq: 'fileNumber', nam: 'fileNumber',
+  reason: 'reason', motif: 'reason', raison: 'reason',
+  phone: 'phone', tel: 'phone', telephone: 'phone',
+  clinician: 'clinician', responsible: 'clinician', responsable: 'clinician', clinicien: 'clinician', clinicienne: 'clinician',
+};
+
+const REASON_WORDS: Record<string, InactiveReason> = {
+  leave: 'leave', conge: 'leave',
+  discharge: 'discharge', discharged: 'discharge', depart: 'discharge', congedie: 'discharge',
+  death: 'death', deceased: 'death', deces: 'death', decede: 'death', decedee: 'death',
+};
+
+const LIST_WORDS: Record<string, ListFilter> = {
+  active: 'active', actifs: 'active', actif: 'active',
+  inactive: 'inactive', inactives: 'inactive', inactif: 'inactive', inactifs: 'inactive',
+  flagged: 'flagged', signales: 'flagged', signale: 'flagged', signalees: 'flagged', signalee: 'flagged',
+  all: 'all', tous: 'all', toutes: 'all',
+};
+
+interface Token {
+  /** Folded form, for matching keywords. */
+  word: string;
+  /** The token as typed, without surrounding quotes. */
+  raw: string;
+  /** Where the token starts in the original text. */
+  index: number;
+}
+
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  for (const match of text.matchAll(/"([^"]*)"|«\s*([^»]*?)\s*»|(\S+)/g)) {
+    const raw = match[1] ?? match[2] ?? match[3] ?? '';
+    tokens.push({ word: fold(raw), raw, index: match.index ?? 0 });
+  }
+  return tokens;
+}
+
+type Phrase = [words: string[], build: (rest: Token[], text: string) => Command];
+
+/** Keyword phrases, longest first so that `set inactive` wins over `set <field>`. */
+const PHRASES = ([
+  [['mettre', 'inactif'], inactive], [['mettre', 'inactive'], inactive], [['set', 'inactive'], inactive],
+  [['mettre', 'actif'], active], [['mettre', 'active'], active], [['set', 'active'], active],
+  [['add', 'patient'], add], [['ajouter', 'patient'], add], [['ajouter', 'patiente'], add], [['ajouter', 'un', 'patient'], add],
+  [['deactivate'], inactive], [['desactiver'], inactive], [['inactiver'], inactive],
+  [['reactivate'], active], [['reactiver'], active],
+  [['help'], () => ({ kind: 'help' })], [['aide'], () => ({ kind: 'help' })], [['?'], () => ({ kind: 'help' })],
+  [['list'], list], [['liste'], list], [['lister'], list],
+  [['show'], show], [['voir'], show], [['open'], show], [['ouvrir'], show],
+  [['note'], note], [['noter'], note],
+  [['set'], set], [['modifier'], set], [['changer'], set],
+] satisfies Phrase[]).sort((a, b) => b[0].length - a[0].length);
+
+export function parseCommand(input: string): Command {
+  const text = input.trim();
+  const tokens = tokenize(text);
+  for (const [phrase, build] of PHRASES) {
+    if (phrase.every((word, i) => tokens[i]?.word === word)) return build(tokens.slice(phrase.length), text);
+  }
+  return { kind: 'unknown' };
+}
+
+function restOf(tokens: Token[], text: string): string {
+  const first = tokens[0];
+  if (!first) return '';
+  // A lone quoted value keeps what was inside the quotes; otherwise keep the text as typed (line breaks included).
+  return tokens.length === 1 ? first.raw : text.slice(first.index).trim();
+}
+
+function add(rest: Token[], text: string): Command {
+  const name = restOf(rest, text);
+  return name ? { kind: 'add', name } : { kind: 'add' };
+}
+
+function list(rest: Token[]): Command {
+  if (rest.length === 0) return { kind: 'list', filter: 'active' };
+  const filter = rest.length === 1 && rest[0] ? LIST_WORDS[rest[0].word] : undefined;
+  return filter ? { kind: 'list', filter } : { kind: 'usage', command: 'list' };
+}
+
+function show(rest: Token[], text: string): Command {
+  const ref = restOf(rest, text);
+  return ref ? { kind: 'show', ref } : { kind: 'usage', command: 'show' };
+}
+
+function note(rest: Token[], text: string): Command {
+  const [ref, ...body] = rest;
+  const noteText = restOf(body, text);
+  return ref && noteText ? { kind: 'note', ref: ref.raw, text: noteText } : { kind: 'usage', command: 'note' };
+}
+
+function set(rest: Token[], text: string): Command {
+  const [fieldToken, ref, ...value] = rest;
+  const field = fieldToken ? FIELD_WORDS[fieldToken.word] : undefined;
+  const newValue = restOf(value, text);
+  return field && ref && newValue ? { kind: 'set', field, ref: ref.raw, value: newValue } : { kind: 'usage', command: 'set' };
+}
+
+function inactive(rest: Token[]): Command {
+  const last = rest[rest.length - 1];
+  const reason = last && rest.length > 1 ? REASON_WORDS[last.word] : undefined;
+  const refTokens = reason ? rest.slice(0, -1) : rest;
+  if (refTokens.length !== 1 || !refTokens[0]) return { kind: 'usage', command: 'inactive' };
+  return reason ? { kind: 'inactive', ref: refTokens[0].raw, reason } : { kind: 'inactive', ref: refTokens[0].raw };
+}
+
+function active(rest: Token[]): Command {
+  return rest.length === 1 && rest[0] ? { kind: 'active', ref: rest[0].raw } : { kind: 'usage', command: 'active' };
+}

@@ -1,0 +1,46 @@
+/**
+ * Every refusal the domain can give. The bot turns the code into a sentence in the user's
+ * language; params never carry patient data into logs (only into the reply to the same team).
+ */
+export type DomainErrorCode =
+  | 'nameRequired'
+  | 'nameTooLong'
+  | 'dateInvalid'
+  | 'dateInFuture'
+  | 'dateTooOld'
+  | 'valueTooLong'
+  | 'valueInvalid'
+  | 'noteRequired'
+  | 'noteTooLong'
+  | 'patientNotFound'
+  | 'patientChanged'
+  | 'concurrentEdit'
+  | 'alreadyInactive'
+  | 'alreadyActive'
+  | 'alreadySaved';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(code);
+    this.name = 'DomainError';
+  }
+}
+
+/** Thrown by a store when a conditional write lost against another writer (HTTP 412). */
+export class ConcurrentEditError extends Error {
+  constructor() {
+    super('concurrent edit');
+    this.name = 'ConcurrentEditError';
+  }
+}
+
+/** Thrown by a store when a document with the same id already exists (HTTP 409). */
+export class AlreadyExistsError extends Error {
+  constructor() {
+    super('already exists');
+    this.name = 'AlreadyExistsError';
+  }
+}

@@ -1,0 +1,143 @@
+import { DomainError } from './errors';
+import { cleanMultiline, cleanText, fold } from './text';
+
+export type PatientStatus = 'active' | 'inactive';
+export const INACTIVE_REASONS = ['leave', 'discharge', 'death'] as const;
+export type InactiveReason = (typeof INACTIVE_REASONS)[number];
+export type FlagLevel = 'attention' | 'urgent';
+
+/** The follow-up fields a person can change one at a time (command `set` or the Edit card). */
+export const EDITABLE_FIELDS = ['room', 'dateOfBirth', 'fileNumber', 'reason', 'phone', 'clinician'] as const;
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
+export const NAME_MAX = 100;
+export const NOTE_MAX = 2000;
+export const RECENT_NOTES_KEPT = 3;
+
+const FIELD_MAX: Record<EditableField, number> = {
+  room: 40,
+  dateOfBirth: 10,
+  fileNumber: 30,
+  reason: 500,
+  phone: 30,
+  clinician: 100,
+};
+
+const PHONE_PATTERN = /^[0-9+()\-. ]+(?:(?:x|ext\.?|poste)\s*[0-9]+)?$/i;
+const FILE_NUMBER_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ./-]*$/u;
+
+export interface Actor {
+  /** Stable Teams user id (AAD object id when Teams gives one). */
+  id: string;
+  name: string;
+}
+
+export interface Stamp {
+  by: Actor;
+  at: string;
+}
+
+export interface Note {
+  id: string;
+  patientId: string;
+  text: string;
+  by: Actor;
+  at: string;
+}
+
+export interface Flag {
+  level: FlagLevel;
+  reason: string;
+  by: Actor;
+  at: string;
+}
+
+export interface PatientFields {
+  room?: string;
+  dateOfBirth?: string;
+  fileNumber?: string;
+  reason?: string;
+  phone?: string;
+  clinician?: string;
+}
+
+export interface Patient extends PatientFields {
+  id: string;
+  teamId: string;
+  /** Team-scoped number shown on every card (#12). */
+  number: number;
+  name: string;
+  status: PatientStatus;
+  inactive?: { reason: InactiveReason; since: string };
+  flag?: Flag;
+  /** The latest notes, newest first, so the card needs one read; all notes are kept apart. */
+  recentNotes: Note[];
+  noteCount: number;
+  created: Stamp;
+  updated: Stamp;
+  /** Incremented on every change; a card remembers it to detect that it has gone stale. */
+  version: number;
+}
+
+export function validateName(raw: string): string {
+  const name = cleanText(raw);
+  if (!name) throw new DomainError('nameRequired');
+  if (name.length > NAME_MAX) throw new DomainError('nameTooLong', { max: NAME_MAX });
+  return name;
+}
+
+/** Accepts YYYY-MM-DD (what Input.Date sends and Québec's official format). */
+export function validateDateOfBirth(raw: string, today: Date): string {
+  const value = raw.trim();
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!match) throw new DomainError('dateInvalid');
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    throw new DomainError('dateInvalid');
+  }
+  if (value > today.toISOString().slice(0, 10)) throw new DomainError('dateInFuture');
+  if (year < 1890) throw new DomainError('dateTooOld');
+  return value;
+}
+
+/** Validates one field's new value; an empty value clears the field (returns undefined). */
+export function validateField(field: EditableField, raw: string, today: Date): string | undefined {
+  const value = field === 'reason' ? cleanMultiline(raw) : cleanText(raw);
+  if (!value) return undefined;
+  if (field === 'dateOfBirth') return validateDateOfBirth(value, today);
+  const max = FIELD_MAX[field];
+  if (value.length > max) throw new DomainError('valueTooLong', { field, max });
+  if (field === 'phone' && !PHONE_PATTERN.test(value)) throw new DomainError('valueInvalid', { field });
+  if (field === 'fileNumber' && !FILE_NUMBER_PATTERN.test(value)) throw new DomainError('valueInvalid', { field });
+  return value;
+}
+
+export function validateFields(raw: Partial<Record<EditableField, string>>, today: Date): PatientFields {
+  const fields: PatientFields = {};
+  for (const field of EDITABLE_FIELDS) {
+    const value = raw[field];
+    if (value !== undefined) {
+      const clean = validateField(field, value, today);
+      if (clean !== undefined) fields[field] = clean;
+    }
+  }
+  return fields;
+}
+
+export function validateNote(raw: string): string {
+  const text = cleanMultiline(raw);
+  if (!text) throw new DomainError('noteRequired');
+  if (text.length > NOTE_MAX) throw new DomainError('noteTooLong', { max: NOTE_MAX });
+  return text;
+}
+
+/** Folded name used by name-part search, stored beside the name. */
+export function searchKey(name: string): string {
+  return fold(name);
+}
+
+/** Orders a team's list by latest activity, newest first, with the number breaking ties. */
+export function activityKey(at: string, number: number): string {
+  return `${at}#${String(number).padStart(9, '0')}`;
+}

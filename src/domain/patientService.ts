@@ -1,0 +1,252 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { AlreadyExistsError, ConcurrentEditError, DomainError } from './errors';
+import {
+  type Actor,
+  EDITABLE_FIELDS,
+  type EditableField,
+  type InactiveReason,
+  type Note,
+  type Patient,
+  RECENT_NOTES_KEPT,
+  validateField,
+  validateFields,
+  validateName,
+  validateNote,
+} from './patient';
+import type { ListFilter, PageCursor, PatientPage, PatientRepository, Versioned } from './ports';
+import { fold } from './text';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export type Resolution =
+  | { kind: 'found'; patient: Patient }
+  | { kind: 'none' }
+  | { kind: 'many'; candidates: Patient[] };
+
+export interface MutationResult {
+  patient: Patient;
+  changed: boolean;
+}
+
+/** Where a change comes from: a typed command retries on fresh data; a card knows the version it showed. */
+export interface ChangeOrigin {
+  expectedVersion?: number;
+  /** Id the card generated once, so that the same form submitted twice does one thing. */
+  requestId?: string;
+}
+
+export const CHOICE_LIMIT = 8;
+const WRITE_ATTEMPTS = 5;
+
+export class PatientService {
+  constructor(
+    private readonly repo: PatientRepository,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async add(
+    teamId: string,
+    actor: Actor,
+    input: { name: string; fields?: Partial<Record<EditableField, string>> },
+    origin: ChangeOrigin = {},
+  ): Promise<MutationResult> {
+    const today = this.clock.now();
+    const name = validateName(input.name);
+    const fields = validateFields(input.fields ?? {}, today);
+    const id = origin.requestId ? idFromRequest(teamId, origin.requestId) : randomUUID();
+    if (origin.requestId) {
+      const existing = await this.repo.get(teamId, id);
+      if (existing) return { patient: existing.value, changed: false };
+    }
+    const number = await this.repo.allocateNumber(teamId);
+    const stamp = { by: actor, at: today.toISOString() };
+    const patient: Patient = {
+      id,
+      teamId,
+      number,
+      name,
+      ...fields,
+      status: 'active',
+      recentNotes: [],
+      noteCount: 0,
+      created: stamp,
+      updated: stamp,
+      version: 1,
+    };
+    try {
+      return { patient: (await this.repo.create(patient)).value, changed: true };
+    } catch (error) {
+      if (!(error instanceof AlreadyExistsError)) throw error;
+      const existing = await this.repo.get(teamId, id);
+      if (!existing) throw error;
+      return { patient: existing.value, changed: false };
+    }
+  }
+
+  /** `#12` / `12` is a number; anything else is a part of the name, accents and case ignored. */
+  async resolve(teamId: string, ref: string): Promise<Resolution> {
+    const number = /^#?\s*(\d{1,9})$/.exec(ref.trim());
+    if (number) {
+      const found = await this.repo.findByNumber(teamId, Number(number[1]));
+      return found ? { kind: 'found', patient: found.value } : { kind: 'none' };
+    }
+    const part = fold(ref);
+    if (!part) return { kind: 'none' };
+    const candidates = await this.repo.findByNamePart(teamId, part, CHOICE_LIMIT + 1);
+    if (candidates.length === 0) return { kind: 'none' };
+    const exact = candidates.filter((p) => fold(p.name) === part);
+    if (exact.length === 1 && exact[0]) return { kind: 'found', patient: exact[0] };
+    if (candidates.length === 1 && candidates[0]) return { kind: 'found', patient: candidates[0] };
+    return { kind: 'many', candidates: candidates.slice(0, CHOICE_LIMIT) };
+  }
+
+  async get(teamId: string, id: string): Promise<Patient> {
+    return (await this.read(teamId, id)).value;
+  }
+
+  list(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {
+    return this.repo.listPage(teamId, filter, cursor, pageSize);
+  }
+
+  async setField(
+    teamId: string,
+    actor: Actor,
+    patientId: string,
+    field: EditableField,
+    raw: string,
+    origin: ChangeOrigin = {},
+  ): Promise<MutationResult> {
+    const value = validateField(field, raw, this.clock.now());
+    return this.mutate(teamId, actor, patientId, origin, (p) => (p[field] === value ? null : { ...p, [field]: value }));
+  }
+
+  /** The Edit form: name and every field at once; fields left empty are cleared. */
+  async updateDetails(
+    teamId: string,
+    actor: Actor,
+    patientId: string,
+    input: { name: string; fields: Partial<Record<EditableField, string>> },
+    origin: ChangeOrigin = {},
+  ): Promise<MutationResult> {
+    const today = this.clock.now();
+    const name = validateName(input.name);
+    const fields = validateFields(input.fields, today);
+    return this.mutate(teamId, actor, patientId, origin, (p) => {
+      const next: Patient = { ...p, name };
+      for (const field of Object.keys(input.fields) as EditableField[]) next[field] = fields[field];
+      return sameDetails(p, next) ? null : next;
+    });
+  }
+
+  async addNote(
+    teamId: string,
+    actor: Actor,
+    patientId: string,
+    raw: string,
+    origin: ChangeOrigin = {},
+  ): Promise<MutationResult> {
+    const text = validateNote(raw);
+    const noteId = origin.requestId ? idFromRequest(teamId, origin.requestId) : randomUUID();
+    // A note is additive: a card that went stale meanwhile still adds it, so no version check.
+    try {
+      return await this.mutate(teamId, actor, patientId, {}, (p) => p, (p, at) => ({
+        id: noteId,
+        patientId: p.id,
+        text,
+        by: actor,
+        at,
+      }));
+    } catch (error) {
+      if (error instanceof AlreadyExistsError) throw new DomainError('alreadySaved');
+      throw error;
+    }
+  }
+
+  async setInactive(
+    teamId: string,
+    actor: Actor,
+    patientId: string,
+    reason: InactiveReason,
+    origin: ChangeOrigin = {},
+  ): Promise<MutationResult> {
+    return this.mutate(teamId, actor, patientId, origin, (p, at) => {
+      if (p.status === 'inactive') {
+        if (p.inactive?.reason === reason) throw new DomainError('alreadyInactive');
+        return { ...p, inactive: { reason, since: p.inactive?.since ?? at } };
+      }
+      return { ...p, status: 'inactive', inactive: { reason, since: at } };
+    });
+  }
+
+  async setActive(teamId: string, actor: Actor, patientId: string, origin: ChangeOrigin = {}): Promise<MutationResult> {
+    return this.mutate(teamId, actor, patientId, origin, (p) => {
+      if (p.status === 'active') throw new DomainError('alreadyActive');
+      const { inactive: _left, ...rest } = p;
+      return { ...rest, status: 'active' };
+    });
+  }
+
+  private async read(teamId: string, id: string): Promise<Versioned<Patient>> {
+    const found = await this.repo.get(teamId, id);
+    if (!found) throw new DomainError('patientNotFound');
+    return found;
+  }
+
+  /**
+   * Applies a change on the latest stored patient, conditional on its ETag. A typed command
+   * (no expected version) is re-applied on fresh data when another writer won; a card that
+   * showed an older version is refused so that nobody overwrites a change they have not seen.
+   */
+  private async mutate(
+    teamId: string,
+    actor: Actor,
+    patientId: string,
+    origin: ChangeOrigin,
+    change: (patient: Patient, at: string) => Patient | null,
+    makeNote?: (patient: Patient, at: string) => Note,
+  ): Promise<MutationResult> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.read(teamId, patientId);
+      const at = this.clock.now().toISOString();
+      const changed = change(current.value, at);
+      if (changed === null) return { patient: current.value, changed: false };
+      if (origin.expectedVersion !== undefined && origin.expectedVersion !== current.value.version) {
+        throw new DomainError('patientChanged');
+      }
+      const note = makeNote?.(current.value, at);
+      const next: Patient = {
+        ...changed,
+        ...(note && {
+          recentNotes: [note, ...changed.recentNotes].slice(0, RECENT_NOTES_KEPT),
+          noteCount: changed.noteCount + 1,
+        }),
+        updated: { by: actor, at },
+        version: current.value.version + 1,
+      };
+      try {
+        return { patient: (await this.repo.replace(next, current.etag, note)).value, changed: true };
+      } catch (error) {
+        if (!(error instanceof ConcurrentEditError)) throw error;
+        if (attempt >= WRITE_ATTEMPTS) throw new DomainError('concurrentEdit');
+        await pause(attempt);
+      }
+    }
+  }
+}
+
+function sameDetails(a: Patient, b: Patient): boolean {
+  return a.name === b.name && EDITABLE_FIELDS.every((field) => a[field] === b[field]);
+}
+
+/** The same request in the same team always yields the same id; another team's replay does not collide. */
+function idFromRequest(teamId: string, requestId: string): string {
+  return createHash('sha256').update(`${teamId}\n${requestId}`).digest('hex').slice(0, 32);
+}
+
+function pause(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+}

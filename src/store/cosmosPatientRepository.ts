@@ -1,0 +1,207 @@
+import type { Container, ItemDefinition, JSONObject, OperationInput, SqlParameter } from '@azure/cosmos';
+import { BulkOperationType } from '@azure/cosmos';
+import { AlreadyExistsError, ConcurrentEditError } from '../domain/errors';
+import { activityKey, type Note, type Patient, searchKey } from '../domain/patient';
+import type { ListFilter, PageCursor, PatientPage, PatientRepository, Versioned } from '../domain/ports';
+import { isNotFound, translateWriteError } from './cosmosErrors';
+
+/** How a patient is stored: the domain object plus what the queries need. */
+interface PatientDocument extends Patient {
+  _etag?: string;
+  type: 'patient';
+  searchKey: string;
+  sortKey: string;
+}
+
+const COUNTER_ID = 'patient-counter';
+const SYSTEM_PROPERTIES = ['_rid', '_self', '_etag', '_attachments', '_ts', 'type', 'searchKey', 'sortKey'] as const;
+
+const FILTER_SQL: Record<ListFilter, string> = {
+  active: " AND c.status = 'active'",
+  inactive: " AND c.status = 'inactive'",
+  flagged: ' AND IS_DEFINED(c.flag)',
+  all: '',
+};
+
+function toDocument(patient: Patient): PatientDocument {
+  return {
+    ...patient,
+    type: 'patient',
+    searchKey: searchKey(patient.name),
+    sortKey: activityKey(patient.updated.at, patient.number),
+  };
+}
+
+function toPatient(document: ItemDefinition): Patient {
+  const patient: Record<string, unknown> = { ...document };
+  for (const key of SYSTEM_PROPERTIES) delete patient[key];
+  return patient as unknown as Patient;
+}
+
+/** Batch bodies are typed as JSON; our documents are plain JSON data by construction. */
+function asJson(document: object): JSONObject {
+  return document as JSONObject;
+}
+
+function versioned(document: ItemDefinition | undefined, etag: string | undefined): Versioned<Patient> {
+  if (!document || !etag) throw new Error('Cosmos returned no document or ETag');
+  return { value: toPatient(document), etag };
+}
+
+/**
+ * Patients of every team in one container partitioned by /teamId. Every query names the team in
+ * SQL as well as in the partition key option: the local test server ignores the option, and
+ * the SQL filter is what keeps teams apart there.
+ */
+export class CosmosPatientRepository implements PatientRepository {
+  constructor(private readonly container: Container) {}
+
+  async allocateNumber(teamId: string): Promise<number> {
+    // Patch `incr` is atomic on the server: one request, no lost update, no retry storm.
+    for (;;) {
+      try {
+        const { resource } = await this.container
+          .item(COUNTER_ID, teamId)
+          .patch<{ next: number }>([{ op: 'incr', path: '/next', value: 1 }]);
+        if (!resource) throw new Error('Cosmos returned no counter');
+        return resource.next;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+      try {
+        await this.container.items.create({ id: COUNTER_ID, teamId, type: 'counter', next: 0 });
+      } catch (error) {
+        if ((error as { code?: number }).code !== 409) throw error;
+      }
+    }
+  }
+
+  async create(patient: Patient): Promise<Versioned<Patient>> {
+    try {
+      const { resource, etag } = await this.container.items.create(toDocument(patient));
+      return versioned(resource, etag);
+    } catch (error) {
+      return translateWriteError(error);
+    }
+  }
+
+  async get(teamId: string, id: string): Promise<Versioned<Patient> | null> {
+    try {
+      const { resource, etag } = await this.container.item(id, teamId).read<PatientDocument>();
+      // The id comes from a card: a document of another type or team is "not found" for this team.
+      if (!resource || resource.type !== 'patient' || resource.teamId !== teamId) return null;
+      return versioned(resource, etag);
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  async findByNumber(teamId: string, number: number): Promise<Versioned<Patient> | null> {
+    const [document] = await this.query<PatientDocument>(
+      teamId,
+      "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND c.number = @number",
+      [{ name: '@number', value: number }],
+    );
+    return document ? versioned(document, document._etag) : null;
+  }
+
+  async findByNamePart(teamId: string, foldedPart: string, limit: number): Promise<Patient[]> {
+    const documents = await this.query<PatientDocument>(
+      teamId,
+      "SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND CONTAINS(c.searchKey, @part) ORDER BY c.sortKey DESC",
+      [
+        { name: '@limit', value: limit },
+        { name: '@part', value: foldedPart },
+      ],
+    );
+    return documents.map(toPatient);
+  }
+
+  async replace(patient: Patient, etag: string, newNote?: Note): Promise<Versioned<Patient>> {
+    if (!newNote) {
+      try {
+        const { resource, etag: newEtag } = await this.container
+          .item(patient.id, patient.teamId)
+          .replace(toDocument(patient), { accessCondition: { type: 'IfMatch', condition: etag } });
+        return versioned(resource, newEtag);
+      } catch (error) {
+        return translateWriteError(error);
+      }
+    }
+    // The note first: a note submitted twice fails on its id before the patient is touched.
+    // Each operation names the partition too: the SDK sends it, and the local server needs it.
+    const partitionKey = patient.teamId;
+    const operations: OperationInput[] = [
+      {
+        operationType: BulkOperationType.Create,
+        partitionKey,
+        resourceBody: asJson({ ...newNote, teamId: partitionKey, type: 'note' }),
+      },
+      {
+        operationType: BulkOperationType.Replace,
+        partitionKey,
+        id: patient.id,
+        ifMatch: etag,
+        resourceBody: asJson(toDocument(patient)),
+      },
+    ];
+    const response = await this.container.items.batch(operations, partitionKey);
+    const results = response.result ?? [];
+    const failed = results.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
+    if (failed?.statusCode === 409) throw new AlreadyExistsError();
+    if (failed?.statusCode === 412) throw new ConcurrentEditError();
+    if (failed) throw new Error(`Cosmos batch failed with status ${failed.statusCode}`);
+    const replaced = results[1];
+    return versioned(replaced?.resourceBody, replaced?.eTag);
+  }
+
+  async listPage(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {
+    const where = `c.teamId = @teamId AND c.type = 'patient'${FILTER_SQL[filter]}`;
+    const [total] = await this.query<number>(teamId, `SELECT VALUE COUNT(1) FROM c WHERE ${where}`, []);
+    const page = await this.pageRows(teamId, where, cursor, pageSize);
+    const patients = page.rows.map(toPatient);
+    return {
+      patients,
+      total: total ?? 0,
+      firstKey: page.rows[0]?.sortKey,
+      lastKey: page.rows[page.rows.length - 1]?.sortKey,
+      hasNewer: page.hasNewer,
+      hasOlder: page.hasOlder,
+    };
+  }
+
+  /** Keyset paging (the test server has no OFFSET/LIMIT, and keysets stay cheap on long lists). */
+  private async pageRows(
+    teamId: string,
+    where: string,
+    cursor: PageCursor,
+    pageSize: number,
+  ): Promise<{ rows: PatientDocument[]; hasNewer: boolean; hasOlder: boolean }> {
+    const take = [{ name: '@take', value: pageSize + 1 }];
+    if ('before' in cursor) {
+      const rows = await this.query<PatientDocument>(
+        teamId,
+        `SELECT TOP @take * FROM c WHERE ${where} AND c.sortKey > @key ORDER BY c.sortKey ASC`,
+        [...take, { name: '@key', value: cursor.before }],
+      );
+      // Fewer rows than a page above the cursor means we are back at the top: show the first page.
+      if (rows.length > pageSize) return { rows: rows.slice(0, pageSize).reverse(), hasNewer: true, hasOlder: true };
+      return this.pageRows(teamId, where, {}, pageSize);
+    }
+    const after = 'after' in cursor;
+    const rows = await this.query<PatientDocument>(
+      teamId,
+      `SELECT TOP @take * FROM c WHERE ${where}${after ? ' AND c.sortKey < @key' : ''} ORDER BY c.sortKey DESC`,
+      after ? [...take, { name: '@key', value: cursor.after }] : take,
+    );
+    return { rows: rows.slice(0, pageSize), hasNewer: after, hasOlder: rows.length > pageSize };
+  }
+
+  private async query<T>(teamId: string, sql: string, parameters: SqlParameter[]): Promise<T[]> {
+    const { resources } = await this.container.items
+      .query<T>({ query: sql, parameters: [{ name: '@teamId', value: teamId }, ...parameters] }, { partitionKey: teamId })
+      .fetchAll();
+    return resources;
+  }
+}
