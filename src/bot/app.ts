@@ -1,0 +1,69 @@
+import { Application, type TeamsAdapter, TurnState } from '@microsoft/teams-ai';
+import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { type Verb, VERBS } from '../cards/adaptive';
+import { createPatient, openAddForm, openEditForm, updatePatient } from './handlers/patientForm';
+import { openPatient, pagelist, pickPatient, showHelp } from './handlers/browse';
+import { type CardHandler, guarded } from './handlers/cardHandler';
+import { openNoteForm, saveNote } from './handlers/notes';
+import { openInactiveForm, setActive, setInactive } from './handlers/status';
+import { handleText } from './handlers/text';
+import { type BotDeps, turnOf, updatePostedCard } from './turn';
+
+/** Card verbs and their handlers: the one place that says what each button does. */
+const CARD_ROUTES: Record<Verb, CardHandler> = {
+  [VERBS.open]: openPatient,
+  [VERBS.listPage]: pagelist,
+  [VERBS.pick]: pickPatient,
+  [VERBS.help]: showHelp,
+  [VERBS.addForm]: openAddForm,
+  [VERBS.create]: createPatient,
+  [VERBS.edit]: openEditForm,
+  [VERBS.update]: updatePatient,
+  [VERBS.noteForm]: openNoteForm,
+  [VERBS.noteSave]: saveNote,
+  [VERBS.inactiveForm]: openInactiveForm,
+  [VERBS.setInactive]: setInactive,
+  [VERBS.setActive]: setActive,
+};
+
+export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: string): Application<TurnState> {
+  const app = new Application<TurnState>({
+    adapter,
+    botAppId,
+    // Channels only deliver messages that @mention the bot; the mention is not part of the command.
+    removeRecipientMention: true,
+    startTypingTimer: false,
+    longRunningMessages: false,
+  });
+
+  for (const [verb, handler] of Object.entries(CARD_ROUTES)) {
+    const run = guarded(handler);
+    // Action.Execute: the invoke answer replaces the card for the person who tapped;
+    // a change everybody must see also updates the posted card.
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      const turn = turnOf(context, deps);
+      const reply = await run(turn, data);
+      if (reply.shared) await updatePostedCard(turn, reply.card);
+      return reply.card;
+    });
+    // Action.Submit fallback (older clients): same handler; the answer updates the posted card
+    // when it is shared state, otherwise it comes as a new message.
+    app.adaptiveCards.actionSubmit(verb, async (context, _state, data) => {
+      const turn = turnOf(context, deps);
+      const reply = await run(turn, data);
+      if (!(reply.shared && (await updatePostedCard(turn, reply.card)))) {
+        await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(reply.card)));
+      }
+    });
+  }
+
+  app.message(hasText, async (context) => {
+    await handleText(turnOf(context, deps), context.activity.text ?? '');
+  });
+
+  return app;
+}
+
+async function hasText(context: TurnContext): Promise<boolean> {
+  return context.activity.type === 'message' && Boolean(context.activity.text?.trim());
+}

@@ -1,0 +1,40 @@
+import { helpCard } from '../../cards/helpCard';
+import { listCard, PAGE_SIZE } from '../../cards/listCard';
+import { patientCard } from '../../cards/patientCard';
+import type { ListFilter, PageCursor } from '../../domain/ports';
+import { listPageInput, patientRef } from '../cardData';
+import { forEveryone, forTapper, sendCard, type Turn } from '../turn';
+import type { CardHandler } from './cardHandler';
+import { pendingCommandSchema, runOnPatient } from './patientCommands';
+
+export async function listFor(turn: Turn, filter: ListFilter, cursor: { after?: string; before?: string } = {}, page = 1) {
+  const pageCursor: PageCursor = cursor.before ? { before: cursor.before } : cursor.after ? { after: cursor.after } : {};
+  const result = await turn.deps.patients.list(turn.teamId, filter, pageCursor, PAGE_SIZE);
+  // With no newer rows this is the first page, whatever page the card thought it was on.
+  return listCard(result, filter, result.hasNewer ? page : 1, turn.lang);
+}
+
+export async function sendList(turn: Turn, filter: ListFilter): Promise<void> {
+  await sendCard(turn, await listFor(turn, filter));
+}
+
+export const openPatient: CardHandler = async (turn, data) => {
+  const patient = await turn.deps.patients.get(turn.teamId, patientRef.parse(data).patientId);
+  return forTapper(patientCard(patient, turn.lang, { now: turn.deps.clock.now() }));
+};
+
+export const pagelist: CardHandler = async (turn, data) => {
+  const input = listPageInput.parse(data);
+  return forTapper(await listFor(turn, input.filter, input, input.page));
+};
+
+const pickInput = patientRef.extend({ command: pendingCommandSchema });
+
+/** A choice card's row: the pending command runs on the picked patient of this team. */
+export const pickPatient: CardHandler = async (turn, data) => {
+  const input = pickInput.parse(data);
+  const patient = await turn.deps.patients.get(turn.teamId, input.patientId);
+  return forEveryone(await runOnPatient(turn, patient, input.command));
+};
+
+export const showHelp: CardHandler = async (turn) => forTapper(helpCard(turn.lang));

@@ -1,0 +1,25 @@
+import { noteFormCard } from '../../cards/formCards';
+import { patientCard } from '../../cards/patientCard';
+import { DomainError } from '../../domain/errors';
+import { noteInput, patientRef } from '../cardData';
+import { forEveryone, forTapper, notice, refusal } from '../turn';
+import type { CardHandler } from './cardHandler';
+
+export const openNoteForm: CardHandler = async (turn, data) => {
+  const patient = await turn.deps.patients.get(turn.teamId, patientRef.parse(data).patientId);
+  return forTapper(noteFormCard(patient, turn.deps.newId(), turn.lang));
+};
+
+export const saveNote: CardHandler = async (turn, data) => {
+  const input = noteInput.parse(data);
+  const { patients, clock } = turn.deps;
+  try {
+    const result = await patients.addNote(turn.teamId, turn.actor, input.patientId, input.note, { requestId: input.requestId });
+    const done = notice(turn, 'done.noteAdded', 'Good', { number: result.patient.number });
+    return forEveryone(patientCard(result.patient, turn.lang, { notice: done, now: clock.now() }));
+  } catch (error) {
+    if (!(error instanceof DomainError) || (error.code !== 'noteRequired' && error.code !== 'noteTooLong')) throw error;
+    const patient = await patients.get(turn.teamId, input.patientId);
+    return forTapper(noteFormCard(patient, input.requestId, turn.lang, { values: { note: input.note }, notice: refusal(turn, error) }));
+  }
+};

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { choiceCard } from '../../cards/listCard';
+import { patientCard } from '../../cards/patientCard';
+import { inactiveFormCard } from '../../cards/formCards';
+import type { AdaptiveCard } from '../../cards/adaptive';
+import { EDITABLE_FIELDS, INACTIVE_REASONS, type Patient } from '../../domain/patient';
+import type { MutationResult } from '../../domain/patientService';
+import type { MessageKey } from '../../i18n/messages';
+import { type Command } from '../commandParser';
+import { isDomainError, notice, refusal, sendCard, sendText, type Turn } from '../turn';
+
+/** Commands that act on one patient named by number or part of the name. */
+export type PatientCommand = Extract<Command, { kind: 'show' | 'note' | 'set' | 'inactive' | 'active' }>;
+
+/** The pending command a choice card carries, checked again when it comes back. */
+export const pendingCommandSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('show') }),
+  z.object({ kind: z.literal('note'), text: z.string().min(1).max(4000) }),
+  z.object({ kind: z.literal('set'), field: z.enum(EDITABLE_FIELDS), value: z.string().min(1).max(1000) }),
+  z.object({ kind: z.literal('inactive'), reason: z.enum(INACTIVE_REASONS).optional() }),
+  z.object({ kind: z.literal('active') }),
+]);
+export type PendingCommand = z.infer<typeof pendingCommandSchema>;
+
+function changedCard(turn: Turn, result: MutationResult, doneKey: MessageKey): AdaptiveCard {
+  const done = result.changed
+    ? notice(turn, doneKey, 'Good', { number: result.patient.number })
+    : notice(turn, 'done.unchanged', 'Default');
+  return patientCard(result.patient, turn.lang, { notice: done, now: turn.deps.clock.now() });
+}
+
+/** Runs a command on a patient of this team; domain refusals come back on the patient's card. */
+export async function runOnPatient(turn: Turn, patient: Patient, command: PendingCommand): Promise<AdaptiveCard> {
+  const { patients, clock } = turn.deps;
+  const { teamId, actor, lang } = turn;
+  try {
+    switch (command.kind) {
+      case 'show':
+        return patientCard(patient, lang, { now: clock.now() });
+      case 'note':
+        return changedCard(turn, await patients.addNote(teamId, actor, patient.id, command.text), 'done.noteAdded');
+      case 'set':
+        return changedCard(turn, await patients.setField(teamId, actor, patient.id, command.field, command.value), 'done.updated');
+      case 'inactive':
+        if (!command.reason) return inactiveFormCard(patient, lang);
+        return changedCard(turn, await patients.setInactive(teamId, actor, patient.id, command.reason), 'done.inactive');
+      case 'active':
+        return changedCard(turn, await patients.setActive(teamId, actor, patient.id), 'done.active');
+    }
+  } catch (error) {
+    if (!isDomainError(error) || error.code === 'patientNotFound') throw error;
+    const current = await patients.get(teamId, patient.id);
+    return patientCard(current, lang, { notice: refusal(turn, error), now: clock.now() });
+  }
+}
+
+/** Typed command: resolve the reference, then act, or offer a choice, or say nothing matched. */
+export async function handlePatientCommand(turn: Turn, command: PatientCommand): Promise<void> {
+  const resolution = await turn.deps.patients.resolve(turn.teamId, command.ref);
+  const { ref: _ref, ...pending } = command;
+  if (resolution.kind === 'none') return sendText(turn, 'error.noMatch', { ref: command.ref });
+  if (resolution.kind === 'many') return sendCard(turn, choiceCard(command.ref, resolution.candidates, pending, turn.lang));
+  try {
+    await sendCard(turn, await runOnPatient(turn, resolution.patient, pending));
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    await turn.context.sendActivity(refusal(turn, error).text);
+  }
+}

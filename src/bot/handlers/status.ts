@@ -1,0 +1,34 @@
+import { inactiveFormCard } from '../../cards/formCards';
+import { patientCard } from '../../cards/patientCard';
+import { INACTIVE_REASONS, type InactiveReason } from '../../domain/patient';
+import { inactiveInput, patientRef } from '../cardData';
+import { forEveryone, forTapper, notice } from '../turn';
+import type { CardHandler } from './cardHandler';
+
+export const openInactiveForm: CardHandler = async (turn, data) => {
+  const patient = await turn.deps.patients.get(turn.teamId, patientRef.parse(data).patientId);
+  return forTapper(inactiveFormCard(patient, turn.lang));
+};
+
+function isReason(value: string): value is InactiveReason {
+  return (INACTIVE_REASONS as readonly string[]).includes(value);
+}
+
+export const setInactive: CardHandler = async (turn, data) => {
+  const input = inactiveInput.parse(data);
+  const { patients, clock } = turn.deps;
+  if (!isReason(input.reason)) {
+    const patient = await patients.get(turn.teamId, input.patientId);
+    return forTapper(inactiveFormCard(patient, turn.lang, { notice: notice(turn, 'usage.inactive', 'Attention') }));
+  }
+  const result = await patients.setInactive(turn.teamId, turn.actor, input.patientId, input.reason, { expectedVersion: input.version });
+  const done = notice(turn, 'done.inactive', 'Good', { number: result.patient.number });
+  return forEveryone(patientCard(result.patient, turn.lang, { notice: done, now: clock.now() }));
+};
+
+export const setActive: CardHandler = async (turn, data) => {
+  const input = patientRef.parse(data);
+  const result = await turn.deps.patients.setActive(turn.teamId, turn.actor, input.patientId, { expectedVersion: input.version });
+  const done = notice(turn, 'done.active', 'Good', { number: result.patient.number });
+  return forEveryone(patientCard(result.patient, turn.lang, { notice: done, now: turn.deps.clock.now() }));
+};

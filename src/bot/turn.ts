@@ -1,0 +1,91 @@
+import { type Activity, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { AdaptiveCard, Notice } from '../cards/adaptive';
+import { messageCard } from '../cards/helpCard';
+import { DomainError } from '../domain/errors';
+import type { Actor } from '../domain/patient';
+import type { Clock, PatientService } from '../domain/patientService';
+import { type Lang, langOf, type MessageKey, t } from '../i18n/messages';
+
+export interface BotDeps {
+  patients: PatientService;
+  clock: Clock;
+  logger: Logger;
+  newId: () => string;
+}
+
+/** Who acts, where, in which language: always read from the activity, never from card data. */
+export interface Turn {
+  context: TurnContext;
+  deps: BotDeps;
+  teamId: string;
+  actor: Actor;
+  lang: Lang;
+  /** Carries the activity id as correlation id; never the activity's text. */
+  log: Logger;
+}
+
+export function turnOf(context: TurnContext, deps: BotDeps): Turn {
+  const activity = context.activity;
+  const channelData = activity.channelData as { team?: { id?: string } } | undefined;
+  // A team's channels share one list; a group or personal chat that is not a team has its own.
+  const teamId = channelData?.team?.id ?? activity.conversation.id;
+  const actor = { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name ?? '' };
+  const log = deps.logger.child({ correlationId: activity.id ?? activity.replyToId, activityType: activity.type });
+  return { context, deps, teamId, actor, lang: langOf(activity.locale), log };
+}
+
+export function notice(turn: Turn, key: MessageKey, color: Notice['color'], params: Record<string, string | number> = {}): Notice {
+  return { text: t(turn.lang, key, params), color };
+}
+
+/** A domain refusal in the person's language. */
+export function refusal(turn: Turn, error: DomainError): Notice {
+  const params = { ...error.params };
+  if (typeof params.field === 'string') params.field = t(turn.lang, `field.${params.field}` as MessageKey);
+  return { text: t(turn.lang, `error.${error.code}`, params), color: 'Attention' };
+}
+
+export async function sendCard(turn: Turn, card: AdaptiveCard): Promise<void> {
+  await turn.context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+}
+
+export async function sendText(turn: Turn, key: MessageKey, params: Record<string, string | number> = {}): Promise<void> {
+  await turn.context.sendActivity(MessageFactory.text(t(turn.lang, key, params)));
+}
+
+/**
+ * What a card button produces: a card, and whether it is the shared state of the conversation
+ * (the posted card is updated for everyone) or a step for the person who tapped (a form).
+ */
+export interface CardReply {
+  card: AdaptiveCard;
+  shared: boolean;
+}
+
+export const forTapper = (card: AdaptiveCard): CardReply => ({ card, shared: false });
+export const forEveryone = (card: AdaptiveCard): CardReply => ({ card, shared: true });
+
+/** The posted card that was tapped is updated in place; when that fails a new message carries the card. */
+export async function updatePostedCard(turn: Turn, card: AdaptiveCard): Promise<boolean> {
+  const replyToId = turn.context.activity.replyToId;
+  if (!replyToId) return false;
+  const update: Partial<Activity> = { ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: replyToId };
+  try {
+    await turn.context.updateActivity(update);
+    return true;
+  } catch (error) {
+    turn.log.warn({ err: error }, 'could not update the posted card');
+    return false;
+  }
+}
+
+/** Unexpected failures: logged without activity text or card data, answered with a generic sentence. */
+export function technicalProblem(turn: Turn, error: unknown): AdaptiveCard {
+  turn.log.error({ err: error }, 'card action failed');
+  return messageCard(notice(turn, 'error.technical', 'Attention'), turn.lang);
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}

@@ -1,0 +1,74 @@
+import * as ACData from 'adaptivecards-templating';
+
+export type AdaptiveCard = { type: 'AdaptiveCard'; version: string; body: unknown[]; [key: string]: unknown };
+
+export type NoticeColor = 'Good' | 'Attention' | 'Warning' | 'Default';
+export interface Notice {
+  text: string;
+  color: NoticeColor;
+}
+
+/** Card verbs: what a button asks the bot to do. The bot registers one handler per verb. */
+export const VERBS = {
+  open: 'patient.open',
+  addForm: 'patient.addForm',
+  create: 'patient.create',
+  edit: 'patient.edit',
+  update: 'patient.update',
+  noteForm: 'note.form',
+  noteSave: 'note.save',
+  inactiveForm: 'patient.inactiveForm',
+  setInactive: 'patient.inactive',
+  setActive: 'patient.active',
+  listPage: 'list.page',
+  pick: 'patient.pick',
+  help: 'help',
+} as const;
+export type Verb = (typeof VERBS)[keyof typeof VERBS];
+
+export interface ExecuteAction {
+  type: 'Action.Execute';
+  title: string;
+  verb: Verb;
+  data: Record<string, unknown>;
+  style?: 'positive' | 'destructive';
+  associatedInputs?: 'auto' | 'none';
+  fallback: { type: 'Action.Submit'; title: string; data: Record<string, unknown>; associatedInputs?: 'auto' | 'none' };
+}
+
+/**
+ * An Action.Execute (refreshes the card in place) carrying an Action.Submit fallback with the
+ * same verb and data, for Teams clients without Action.Execute (product brief). The verb is also
+ * in the data: that is how a submit is routed.
+ */
+export function executeAction(
+  title: string,
+  verb: Verb,
+  data: Record<string, unknown> = {},
+  options: { style?: 'positive' | 'destructive'; inputs?: boolean } = {},
+): ExecuteAction {
+  const payload = { ...data, verb };
+  const inputs = options.inputs === undefined ? {} : { associatedInputs: options.inputs ? ('auto' as const) : ('none' as const) };
+  return {
+    type: 'Action.Execute',
+    title,
+    verb,
+    data: payload,
+    ...(options.style && { style: options.style }),
+    ...inputs,
+    fallback: { type: 'Action.Submit', title, data: payload, ...inputs },
+  };
+}
+
+/**
+ * Text typed by people, shown as TextRun (never parsed as markdown). `{{` would start Teams'
+ * date/time functions, so it is broken with a zero-width space.
+ */
+export function plain(text: string): string {
+  return text.replace(/\{\{/g, '{\u200b{');
+}
+
+/** Expands a JSON template; the data must define every name the template uses. */
+export function expand(template: object, data: object): AdaptiveCard {
+  return new ACData.Template(template).expand({ $root: data }) as AdaptiveCard;
+}

@@ -1,0 +1,126 @@
+import { EDITABLE_FIELDS, type EditableField, INACTIVE_REASONS, NAME_MAX, NOTE_MAX, type Patient } from '../domain/patient';
+import { type Lang, t } from '../i18n/messages';
+import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, VERBS } from './adaptive';
+import template from './templates/form.json';
+
+const MAX_LENGTH: Record<EditableField, number> = {
+  room: 40,
+  dateOfBirth: 10,
+  fileNumber: 30,
+  reason: 500,
+  phone: 30,
+  clinician: 100,
+};
+
+/** What the person had typed, given back when a form is refused so that nothing is lost. */
+export type FormValues = Partial<Record<EditableField | 'name' | 'note' | 'reason', string>>;
+
+function render(heading: string, inputs: object[], actions: ExecuteAction[], lang: Lang, notice?: Notice): AdaptiveCard {
+  return expand(template, {
+    notice: notice ?? null,
+    heading,
+    inputs: inputs.map((input) => ({ input })),
+    actions,
+    disclaimer: t(lang, 'disclaimer'),
+  });
+}
+
+function fieldInput(field: EditableField, value: string | undefined, lang: Lang, today: string): object {
+  const common = { id: field, label: t(lang, `field.${field}`), value: value ?? '' };
+  if (field === 'dateOfBirth') return { type: 'Input.Date', ...common, max: today, placeholder: t(lang, 'placeholder.date') };
+  return {
+    type: 'Input.Text',
+    ...common,
+    maxLength: MAX_LENGTH[field],
+    ...(field === 'reason' && { isMultiline: true }),
+    ...(field === 'phone' && { style: 'Tel' }),
+  };
+}
+
+/** Add (a new request id per form, so a second tap on Save creates nothing) or Edit (knows the version shown). */
+export function patientFormCard(
+  lang: Lang,
+  target: { mode: 'create'; requestId: string } | { mode: 'edit'; patient: Patient },
+  options: { values?: FormValues; notice?: Notice; now?: Date } = {},
+): AdaptiveCard {
+  const patient = target.mode === 'edit' ? target.patient : undefined;
+  const values: FormValues = options.values ?? (patient ? { name: patient.name, ...pickFields(patient) } : {});
+  const today = (options.now ?? new Date()).toISOString().slice(0, 10);
+  const inputs = [
+    {
+      type: 'Input.Text',
+      id: 'name',
+      label: t(lang, 'field.name'),
+      placeholder: t(lang, 'placeholder.name'),
+      value: values.name ?? '',
+      maxLength: NAME_MAX,
+      isRequired: true,
+      errorMessage: t(lang, 'form.required'),
+    },
+    ...EDITABLE_FIELDS.map((field) => fieldInput(field, values[field], lang, today)),
+  ];
+  const actions = patient
+    ? [
+        executeAction(t(lang, 'action.save'), VERBS.update, { patientId: patient.id, version: patient.version }, { style: 'positive', inputs: true }),
+        executeAction(t(lang, 'action.cancel'), VERBS.open, { patientId: patient.id }, { inputs: false }),
+      ]
+    : [executeAction(t(lang, 'action.save'), VERBS.create, { requestId: target.mode === 'create' ? target.requestId : '' }, { style: 'positive', inputs: true })];
+  const heading = patient ? t(lang, 'form.editPatient', { number: patient.number }) : t(lang, 'form.newPatient');
+  return render(heading, inputs, actions, lang, options.notice);
+}
+
+export function noteFormCard(
+  patient: Patient,
+  requestId: string,
+  lang: Lang,
+  options: { values?: FormValues; notice?: Notice } = {},
+): AdaptiveCard {
+  const input = {
+    type: 'Input.Text',
+    id: 'note',
+    label: t(lang, 'field.note'),
+    placeholder: t(lang, 'placeholder.note'),
+    value: options.values?.note ?? '',
+    isMultiline: true,
+    maxLength: NOTE_MAX,
+    isRequired: true,
+    errorMessage: t(lang, 'error.noteRequired'),
+  };
+  return render(
+    t(lang, 'form.note', { number: patient.number, name: plain(patient.name) }),
+    [input],
+    [
+      executeAction(t(lang, 'action.save'), VERBS.noteSave, { patientId: patient.id, requestId }, { style: 'positive', inputs: true }),
+      executeAction(t(lang, 'action.cancel'), VERBS.open, { patientId: patient.id }, { inputs: false }),
+    ],
+    lang,
+    options.notice,
+  );
+}
+
+export function inactiveFormCard(patient: Patient, lang: Lang, options: { notice?: Notice } = {}): AdaptiveCard {
+  const input = {
+    type: 'Input.ChoiceSet',
+    id: 'reason',
+    label: t(lang, 'field.inactiveReason'),
+    style: 'expanded',
+    isRequired: true,
+    errorMessage: t(lang, 'usage.inactive'),
+    value: 'leave',
+    choices: INACTIVE_REASONS.map((reason) => ({ title: t(lang, `inactive.${reason}`), value: reason })),
+  };
+  return render(
+    t(lang, 'form.inactive', { number: patient.number, name: plain(patient.name) }),
+    [input],
+    [
+      executeAction(t(lang, 'action.confirm'), VERBS.setInactive, { patientId: patient.id, version: patient.version }, { style: 'destructive', inputs: true }),
+      executeAction(t(lang, 'action.cancel'), VERBS.open, { patientId: patient.id }, { inputs: false }),
+    ],
+    lang,
+    options.notice,
+  );
+}
+
+function pickFields(patient: Patient): FormValues {
+  return Object.fromEntries(EDITABLE_FIELDS.map((field) => [field, patient[field] ?? '']));
+}

@@ -1,0 +1,29 @@
+import { type Lang, type MessageKey, t } from '../i18n/messages';
+import { type AdaptiveCard, executeAction, expand, type Notice, VERBS } from './adaptive';
+import helpTemplate from './templates/help.json';
+import messageTemplate from './templates/message.json';
+
+const COMMANDS = ['add', 'list', 'show', 'note', 'set', 'inactive', 'active'] as const;
+
+export function helpCard(lang: Lang, options: { notice?: Notice } = {}): AdaptiveCard {
+  return expand(helpTemplate, {
+    notice: options.notice ?? null,
+    heading: t(lang, 'help.title'),
+    intro: t(lang, 'help.intro'),
+    commands: COMMANDS.map((command) => ({
+      example: t(lang, `help.${command}` as MessageKey),
+      what: t(lang, `help.${command}.what` as MessageKey),
+    })),
+    actions: [executeAction(t(lang, 'action.list'), VERBS.listPage, { filter: 'active' }), executeAction(t(lang, 'action.add'), VERBS.addForm)],
+    disclaimer: t(lang, 'disclaimer'),
+  });
+}
+
+/** A card that only says something (a refusal after a tap), with a way back to the list. */
+export function messageCard(notice: Notice, lang: Lang): AdaptiveCard {
+  return expand(messageTemplate, {
+    notice,
+    actions: [executeAction(t(lang, 'action.list'), VERBS.listPage, { filter: 'active' })],
+    disclaimer: t(lang, 'disclaimer'),
+  });
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => value || undefined)
+  .optional();
+
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    BOT_ID: optionalText.pipe(z.string().uuid('BOT_ID must be the bot app (client) id, a GUID').optional()),
+    BOT_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi']).default('UserAssignedMsi'),
+    BOT_TENANT_ID: optionalText,
+    BOT_PASSWORD: optionalText,
+    COSMOS_ENDPOINT: optionalText.pipe(z.string().url('COSMOS_ENDPOINT must be https://<account>.documents.azure.com:443/').optional()),
+    COSMOS_DATABASE: z.string().trim().min(1).default('telesante'),
+    COSMOS_CONTAINER: z.string().trim().min(1).default('teamdata'),
+    COSMOS_LOCAL_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.BOT_ID && env.BOT_TYPE !== 'MultiTenant' && !env.BOT_TENANT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['BOT_TENANT_ID'], message: `BOT_TENANT_ID is required with BOT_TYPE=${env.BOT_TYPE}` });
+    }
+    if (env.BOT_ID && env.BOT_TYPE !== 'UserAssignedMsi' && !env.BOT_PASSWORD) {
+      ctx.addIssue({ code: 'custom', path: ['BOT_PASSWORD'], message: `BOT_PASSWORD is required with BOT_TYPE=${env.BOT_TYPE}` });
+    }
+  });
+
+export interface Config {
+  port: number;
+  /** Bot Framework authentication; absent only for a local run (no app id configured). */
+  bot?: { appId: string; type: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMsi'; tenantId?: string; password?: string };
+  /** Azure Cosmos DB when an endpoint is set; otherwise the in-memory local server. */
+  cosmos: { endpoint?: string; database: string; container: string; localPort: number };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once; a missing or malformed setting stops the start, naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    bot: e.BOT_ID ? { appId: e.BOT_ID, type: e.BOT_TYPE, tenantId: e.BOT_TENANT_ID, password: e.BOT_PASSWORD } : undefined,
+    cosmos: { endpoint: e.COSMOS_ENDPOINT, database: e.COSMOS_DATABASE, container: e.COSMOS_CONTAINER, localPort: e.COSMOS_LOCAL_PORT },
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,27 @@
+import dayjs from 'dayjs';
+import 'dayjs/locale/fr-ca';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+import type { Lang } from './messages';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/** Québec's time zone: every team of the network is in it, and the server runs in UTC. */
+export const TIME_ZONE = 'America/Toronto';
+
+export function formatDateTime(iso: string, lang: Lang): string {
+  return dayjs(iso).tz(TIME_ZONE).locale(lang === 'fr' ? 'fr-ca' : 'en').format(lang === 'fr' ? 'D MMM YYYY, HH:mm' : 'MMM D, YYYY, h:mm A');
+}
+
+export function formatDate(iso: string, lang: Lang): string {
+  return dayjs(iso).tz(TIME_ZONE).locale(lang === 'fr' ? 'fr-ca' : 'en').format(lang === 'fr' ? 'D MMM YYYY' : 'MMM D, YYYY');
+}
+
+/** Whole years between a YYYY-MM-DD birth date and now. */
+export function ageOn(dateOfBirth: string, now: Date): number {
+  const [year, month, day] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  const today = dayjs(now).tz(TIME_ZONE);
+  const beforeBirthday = today.month() + 1 < month || (today.month() + 1 === month && today.date() < day);
+  return today.year() - year - (beforeBirthday ? 1 : 0);
+}

@@ -1,0 +1,158 @@
+import { action, ALICE, BOB, BotHarness, cardOf, CHANNEL_B, textsOf } from '../support/botHarness';
+import { LONG_FRENCH_NAME } from '../support/mothers';
+
+const bot = new BotHarness();
+beforeAll(() => bot.start());
+afterAll(() => bot.stop());
+
+function cardText(result: { sent: any[] }): string {
+  return textsOf(cardOf(result.sent[0])).join('\n');
+}
+
+/** What the person reads: a text reply, or the card that carries the refusal. */
+function replyText(result: { sent: any[] }): string {
+  return result.sent.map((c) => [c.activity.text ?? '', ...textsOf(cardOf(c))].join('\n')).join('\n');
+}
+
+async function addPatient(name: string, person = ALICE): Promise<number> {
+  const result = await bot.say(`ajouter patient ${name}`, person);
+  const match = /#(\d+)/.exec(cardText(result));
+  if (!match) throw new Error(`no patient number in ${cardText(result)}`);
+  return Number(match[1]);
+}
+
+describe('typed commands, French and English', () => {
+  it('answers help / aide with the command card in the person’s language', async () => {
+    expect(cardText(await bot.say('aide'))).toContain('ajouter patient Marie Tremblay');
+    expect(cardText(await bot.say('help', BOB))).toContain('add patient Marie Tremblay');
+    expect(cardText(await bot.say('AIDE', BOB))).toContain('Contact Télésanté: commands');
+  });
+
+  it('adds a patient by name and shows the patient card with its team number', async () => {
+    const fr = await bot.say('ajouter patient Jeanne Synthétique');
+    expect(fr.status).toBe(200);
+    expect(cardText(fr)).toMatch(/Patient #\d+ ajouté\./);
+    expect(cardText(fr)).toContain('Jeanne Synthétique');
+    expect(cardText(fr)).toContain('Ajouter une note');
+    const en = await bot.say('add patient Paul Synthetic', BOB);
+    expect(cardText(en)).toMatch(/Patient #\d+ added\./);
+    expect(cardText(en)).toContain('Set inactive');
+  });
+
+  it('replies with a form to “add patient” without a name, and the form creates exactly once', async () => {
+    const form = cardOf((await bot.say('ajouter patient')).sent[0]);
+    expect(textsOf(form)).toContain('Nouveau patient');
+    const save = action(form, 'Enregistrer');
+    const data = { ...save.data, name: 'Rose Formulaire', dateOfBirth: '1938-02-14', room: '2A-07', reason: 'Plaie au pied' };
+    const first = await bot.execute(save.verb, data);
+    expect(first.body.value.type).toBe('AdaptiveCard');
+    expect(textsOf(first.body.value).join('\n')).toMatch(/Patient #\d+ ajouté/);
+    const again = await bot.execute(save.verb, data);
+    expect(textsOf(again.body.value).join('\n')).toMatch(/déjà enregistré/);
+    const listed = cardText(await bot.say('liste tous'));
+    expect(listed.match(/Rose Formulaire/g)).toHaveLength(1);
+  });
+
+  it('lists active patients newest activity first, and inactive / flagged / all on request', async () => {
+    const a = await addPatient('Liste Premier');
+    const b = await addPatient('Liste Second');
+    await bot.say(`mettre inactif #${a} départ`);
+    const active = cardText(await bot.say('liste'));
+    expect(active).toContain('Patients actifs');
+    expect(active).not.toContain('Liste Premier');
+    expect(active.indexOf('Liste Second')).toBeLessThan(active.indexOf('Jeanne Synthétique'));
+    expect(cardText(await bot.say('liste inactifs'))).toContain('Liste Premier');
+    expect(cardText(await bot.say('list inactive', BOB))).toContain('Inactive patients');
+    expect(cardText(await bot.say('liste signales'))).toContain('Aucun patient dans cette liste.');
+    expect(cardText(await bot.say('list flagged', BOB))).toContain('No patient in this list.');
+    const all = cardText(await bot.say('list all', BOB));
+    expect(all).toContain('Liste Premier');
+    expect(all).toContain(`#${b}`);
+  });
+
+  it('shows a patient by number or by a part of the name, accents and case ignored', async () => {
+    const n = await addPatient('Éloïse Brûlé-Côté');
+    expect(cardText(await bot.say(`voir #${n}`))).toContain('Éloïse Brûlé-Côté');
+    expect(cardText(await bot.say(`show ${n}`, BOB))).toContain('Éloïse Brûlé-Côté');
+    expect(cardText(await bot.say('voir brule'))).toContain(`#${n}`);
+  });
+
+  it('offers a choice card, never a guess, when a name part matches several patients', async () => {
+    await addPatient('Gaston Homonyme');
+    await addPatient('Gisèle Homonyme');
+    const choice = cardOf((await bot.say('note homonyme Tension 130/80')).sent[0]);
+    expect(textsOf(choice).join('\n')).toContain('Plusieurs patients correspondent à « homonyme »');
+    const pick = action(choice, textsOf(choice).find((t) => /^#\d+$/.test(t))!);
+    const picked = await bot.execute(pick.verb, pick.data);
+    const card = textsOf(picked.body.value).join('\n');
+    expect(card).toContain('Tension 130/80');
+    expect(card).toMatch(/Note ajoutée au patient #\d+/);
+  });
+
+  it('appends dated, signed notes and keeps the newest first', async () => {
+    const n = await addPatient('Note Patiente');
+    await bot.say(`note #${n} Première visite`);
+    const result = await bot.say(`note #${n} Famille rappelée`, BOB);
+    const card = cardText(result);
+    expect(card).toContain('Note added to patient');
+    expect(card.indexOf('Famille rappelée')).toBeLessThan(card.indexOf('Première visite'));
+    expect(card).toContain('Bob Smith ·');
+    expect(card).toContain('2 of 2 note(s)');
+  });
+
+  it('changes one field at a time with set / modifier, in both languages', async () => {
+    const n = await addPatient('Champs Patient');
+    expect(cardText(await bot.say(`modifier chambre #${n} 3B-14`))).toContain('3B-14');
+    expect(cardText(await bot.say(`set dob #${n} 1941-06-30`, BOB))).toContain('1941-06-30');
+    expect(cardText(await bot.say(`modifier téléphone #${n} 418-555-0199`))).toContain('418-555-0199');
+    expect(cardText(await bot.say(`set clinician #${n} Dre Lavoie`, BOB))).toContain('Dre Lavoie');
+    expect(cardText(await bot.say(`modifier dossier #${n} ABC-12345`))).toContain('ABC-12345');
+    expect(cardText(await bot.say(`set reason #${n} Suivi post-opératoire`, BOB))).toContain('Suivi post-opératoire');
+    expect(cardText(await bot.say(`modifier chambre #${n} 3B-14`))).toContain('Rien à changer');
+  });
+
+  it('sets a patient inactive with a reason and back to active with everything it had', async () => {
+    const n = await addPatient('Statut Patient');
+    await bot.say(`note #${n} Note conservée`);
+    await bot.say(`modifier chambre #${n} 4C-01`);
+    const inactive = cardText(await bot.say(`mettre inactif #${n} décès`));
+    expect(inactive).toContain('Inactif depuis le');
+    expect(inactive).toContain('Décès');
+    const back = cardText(await bot.say(`set active #${n}`, BOB));
+    expect(back).toContain('is active again');
+    expect(back).toContain('Note conservée');
+    expect(back).toContain('4C-01');
+    const reasonForm = cardOf((await bot.say(`mettre inactif #${n}`)).sent[0]);
+    expect(textsOf(reasonForm)).toEqual(expect.arrayContaining(['Congé temporaire', 'Départ', 'Décès']));
+  });
+
+  it('refuses bad input with a clear localized answer and changes nothing', async () => {
+    const n = await addPatient('Refus Patient');
+    const before = cardText(await bot.say(`voir #${n}`));
+    expect(replyText(await bot.say('bonjour le robot'))).toContain('Écrivez « aide »');
+    expect(replyText(await bot.say('hello there', BOB))).toContain('Type “help”');
+    expect(replyText(await bot.say(`ajouter patient ${'x'.repeat(500)}`))).toContain('Le nom est trop long');
+    expect(replyText(await bot.say(`modifier naissance #${n} 2999-01-01`))).toContain('dans le futur');
+    expect(replyText(await bot.say(`set dob #${n} yesterday`, BOB))).toContain('Invalid date');
+    expect(replyText(await bot.say('voir #99999'))).toContain('Aucun patient ne correspond à « #99999 »');
+    expect(replyText(await bot.say('show nobody-at-all', BOB))).toContain('No patient matches');
+    expect(replyText(await bot.say('note #1'))).toContain('note <numéro ou nom> <texte>');
+    expect(replyText(await bot.say('set colour #1 blue', BOB))).toContain('Fields: room');
+    expect(replyText(await bot.say('liste bizarre'))).toContain('liste inactifs');
+    expect(cardText(await bot.say(`voir #${n}`))).toBe(before);
+  });
+
+  it('keeps each team’s list to itself', async () => {
+    const n = await addPatient('Équipe A Seulement');
+    expect(replyText(await bot.say(`voir #${n}`, ALICE, CHANNEL_B))).toContain('Aucun patient ne correspond');
+    expect(cardText(await bot.say('liste tous', ALICE, CHANNEL_B))).not.toContain('Équipe A Seulement');
+    const first = cardText(await bot.say('ajouter patient Équipe B Premier', ALICE, CHANNEL_B));
+    expect(first).toContain('#1 ·');
+  });
+
+  it('shows long French names and notes in full', async () => {
+    const n = await addPatient(LONG_FRENCH_NAME);
+    const note = 'Pansement refait; la fille (Ginette) passera jeudi après-midi. '.repeat(5).trim();
+    expect(cardText(await bot.say(`note #${n} ${note}`))).toContain(note);
+  });
+});

@@ -1,0 +1,144 @@
+import pino from 'pino';
+import { loadConfig } from '../../src/config';
+import type { Clock } from '../../src/domain/patientService';
+import { type RunningBot, startBot } from '../../src/main';
+import { FakeConnector, type RecordedCall } from './fakeConnector';
+import { TEAM_A } from './mothers';
+
+export interface Person {
+  id: string;
+  aadObjectId: string;
+  name: string;
+  locale: string;
+}
+
+export const ALICE: Person = { id: '29:alice', aadObjectId: 'aad-alice', name: 'Alice Tremblay', locale: 'fr-CA' };
+export const BOB: Person = { id: '29:bob', aadObjectId: 'aad-bob', name: 'Bob Smith', locale: 'en-US' };
+
+export interface Where {
+  teamId: string;
+  channelId: string;
+}
+
+export const CHANNEL_A: Where = { teamId: TEAM_A, channelId: '19:general-a@thread.tacv2' };
+export const CHANNEL_B: Where = { teamId: '19:team-b@thread.tacv2', channelId: '19:general-b@thread.tacv2' };
+
+export interface TurnResult {
+  status: number;
+  /** The invoke answer (Action.Execute), when there is one. */
+  body: any;
+  /** What the bot sent to the connector during the turn: replies (POST) and card updates (PUT). */
+  sent: RecordedCall[];
+}
+
+/** The real bot on a free port, its in-memory Cosmos, and a fake connector: driven over HTTP. */
+export class BotHarness {
+  readonly connector = new FakeConnector();
+  bot!: RunningBot;
+  private counter = 0;
+
+  async start(clock?: Clock): Promise<void> {
+    await this.connector.start();
+    const config = loadConfig({ PORT: '0', COSMOS_LOCAL_PORT: '0', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+    // Local port 0 would reuse nothing: each harness gets its own in-memory store.
+    this.bot = await startBot(config, pino({ level: 'silent' }), { clock });
+  }
+
+  async stop(): Promise<void> {
+    await this.bot.stop();
+    await this.connector.stop();
+  }
+
+  private activity(person: Person, where: Where, extra: Record<string, unknown>) {
+    this.counter += 1;
+    return {
+      id: `incoming-${this.counter}`,
+      channelId: 'msteams',
+      serviceUrl: this.connector.url,
+      timestamp: new Date().toISOString(),
+      locale: person.locale,
+      from: { id: person.id, name: person.name, aadObjectId: person.aadObjectId },
+      recipient: { id: '28:contact-bot', name: 'Contact Télésanté' },
+      conversation: { id: `${where.channelId};messageid=1`, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' },
+      channelData: { team: { id: where.teamId }, channel: { id: where.channelId }, tenant: { id: 'tenant-1' } },
+      ...extra,
+    };
+  }
+
+  private async post(activity: object): Promise<TurnResult> {
+    const before = this.connector.calls.length;
+    const response = await fetch(`http://127.0.0.1:${this.bot.port}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, sent: this.connector.calls.slice(before) };
+  }
+
+  /** A channel message that @mentions the bot, as Teams delivers it. */
+  say(text: string, person: Person = ALICE, where: Where = CHANNEL_A): Promise<TurnResult> {
+    const mention = '<at>Contact Télésanté</at>';
+    return this.post(
+      this.activity(person, where, {
+        type: 'message',
+        text: `${mention} ${text}`,
+        entities: [{ type: 'mention', text: mention, mentioned: { id: '28:contact-bot', name: 'Contact Télésanté' } }],
+      }),
+    );
+  }
+
+  /** A tap on an Action.Execute button: the adaptiveCard/action invoke. */
+  execute(verb: string, data: Record<string, unknown>, person: Person = ALICE, where: Where = CHANNEL_A): Promise<TurnResult> {
+    return this.post(
+      this.activity(person, where, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        replyToId: 'posted-card-1',
+        value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      }),
+    );
+  }
+
+  /** A tap on the Action.Submit fallback: a message whose value is the button's data. */
+  submit(data: Record<string, unknown>, person: Person = ALICE, where: Where = CHANNEL_A): Promise<TurnResult> {
+    return this.post(this.activity(person, where, { type: 'message', replyToId: 'posted-card-1', value: data }));
+  }
+}
+
+/** The Adaptive Card in a recorded activity, or undefined. */
+export function cardOf(call: RecordedCall | undefined): any {
+  return call?.activity.attachments?.[0]?.content;
+}
+
+/** Every piece of text a card shows (TextBlocks, TextRuns, facts, inputs' labels and button titles). */
+export function textsOf(card: any): string[] {
+  const out: string[] = [];
+  const walk = (node: any) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    for (const key of ['text', 'title', 'label', 'value']) if (typeof node[key] === 'string') out.push(node[key]);
+    for (const value of Object.values(node)) if (typeof value === 'object' && value !== null) walk(value);
+  };
+  walk(card);
+  return out;
+}
+
+/** Every action on a card, in order (body ActionSets and selectActions), with fallbacks left out. */
+export function actionsOf(card: any): any[] {
+  const out: any[] = [];
+  const walk = (node: any, isFallback = false) => {
+    if (Array.isArray(node)) return node.forEach((n) => walk(n));
+    if (!node || typeof node !== 'object') return;
+    if (typeof node.type === 'string' && node.type.startsWith('Action.') && !isFallback) out.push(node);
+    for (const [key, value] of Object.entries(node)) if (typeof value === 'object' && value !== null) walk(value, key === 'fallback');
+  };
+  walk(card);
+  return out;
+}
+
+export function action(card: any, title: string): any {
+  const found = actionsOf(card).find((a) => a.title === title);
+  if (!found) throw new Error(`no action titled ${title}; have ${actionsOf(card).map((a) => a.title).join(', ')}`);
+  return found;
+}

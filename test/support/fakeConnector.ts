@@ -1,0 +1,47 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  activity: Record<string, any>;
+}
+
+/** A stand-in for the Bot Connector on 127.0.0.1 that records what the bot sends. */
+export class FakeConnector {
+  readonly calls: RecordedCall[] = [];
+  private server?: Server;
+  private sequence = 0;
+
+  get url(): string {
+    const address = this.server?.address();
+    if (!address || typeof address !== 'object') throw new Error('connector not started');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer(async (req, res) => {
+      const activity = JSON.parse((await body(req)) || '{}');
+      this.calls.push({ method: req.method ?? '', path: req.url ?? '', activity });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `activity-${++this.sequence}` }));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server?.closeAllConnections();
+      this.server?.close(() => resolve());
+    });
+  }
+}
+
+function body(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (text += chunk));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
