@@ -20,7 +20,8 @@
  *   needs it for @mentions; each mention entity must be `{ type: "mention", text, mentioned: { id, name } }`
  *   and its `text` (e.g. `<at>Marie</at>`) must appear in the card's text, or Teams shows no mention.
  * - `msteams: { allowExpand }` is allowed on Image.
- * - Teams limit: `refresh.userIds` holds at most 60 ids.
+ * - Teams rules the schema leaves open: the top-level card has `type: "AdaptiveCard"` and a `version`
+ *   no higher than 1.5; `refresh.userIds` holds at most 60 ids.
  */
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -28,6 +29,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 export const CARD_SCHEMA_PATH = path.resolve(__dirname, '..', 'schemas', 'adaptive-card-1.5.schema.json');
+
+/** Highest Adaptive Cards version Teams renders (cards above it show only their fallbackText). */
+export const MAX_TEAMS_VERSION = { major: 1, minor: 5 } as const;
 
 /** Teams limit on refresh.userIds (beyond it, automatic refresh is not run). */
 export const MAX_REFRESH_USER_IDS = 60;
@@ -217,6 +221,17 @@ function collectStrings(v: unknown, out: string[], skipKey?: string): void {
 function teamsIssues(card: unknown): string[] {
   if (!isObject(card)) return [];
   const issues: string[] = [];
+  // The schema requires neither on the root; Teams does.
+  if (card.type !== 'AdaptiveCard') issues.push(`/type: must be "AdaptiveCard" on the top-level card`);
+  if (typeof card.version !== 'string') {
+    issues.push(`/version: required on the top-level card`);
+  } else {
+    const m = /^(\d+)\.(\d+)$/.exec(card.version);
+    if (!m) issues.push(`/version: ${JSON.stringify(card.version)} is not a version like "1.5"`);
+    else if (Number(m[1]) > MAX_TEAMS_VERSION.major || (Number(m[1]) === MAX_TEAMS_VERSION.major && Number(m[2]) > MAX_TEAMS_VERSION.minor)) {
+      issues.push(`/version: ${card.version} is above 1.5, the highest version Teams renders`);
+    }
+  }
   const msteams = card.msteams;
   if (isObject(msteams) && Array.isArray(msteams.entities)) {
     const texts: string[] = [];
