@@ -1,16 +1,7 @@
-import { EDITABLE_FIELDS, type EditableField, INACTIVE_REASONS, NAME_MAX, NOTE_MAX, type Patient } from '../domain/patient';
+import { EDITABLE_FIELDS, type EditableField, FIELD_MAX, INACTIVE_REASONS, NAME_MAX, NOTE_MAX, type Patient } from '../domain/patient';
 import { type Lang, t } from '../i18n/messages';
 import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, VERBS } from './adaptive';
 import template from './templates/form.json';
-
-const MAX_LENGTH: Record<EditableField, number> = {
-  room: 40,
-  dateOfBirth: 10,
-  fileNumber: 30,
-  reason: 500,
-  phone: 30,
-  clinician: 100,
-};
 
 /** What the person had typed, given back when a form is refused so that nothing is lost. */
 export type FormValues = Partial<Record<EditableField | 'name' | 'note' | 'reason', string>>;
@@ -31,7 +22,7 @@ function fieldInput(field: EditableField, value: string | undefined, lang: Lang,
   return {
     type: 'Input.Text',
     ...common,
-    maxLength: MAX_LENGTH[field],
+    maxLength: FIELD_MAX[field],
     ...(field === 'reason' && { isMultiline: true }),
     ...(field === 'phone' && { style: 'Tel' }),
   };

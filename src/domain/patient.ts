@@ -14,7 +14,8 @@ export const NAME_MAX = 100;
 export const NOTE_MAX = 2000;
 export const RECENT_NOTES_KEPT = 3;
 
-const FIELD_MAX: Record<EditableField, number> = {
+/** Longest value each field accepts (forms use the same limits). */
+export const FIELD_MAX: Record<EditableField, number> = {
   room: 40,
   dateOfBirth: 10,
   fileNumber: 30,
