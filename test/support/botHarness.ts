@@ -1,4 +1,4 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config';
 import type { Clock } from '../../src/domain/patientService';
 import { type RunningBot, startBot } from '../../src/main';
@@ -37,11 +37,11 @@ export class BotHarness {
   bot!: RunningBot;
   private counter = 0;
 
-  async start(clock?: Clock): Promise<void> {
+  async start(options: { clock?: Clock; logger?: Logger } = {}): Promise<void> {
     await this.connector.start();
     const config = loadConfig({ PORT: '0', COSMOS_LOCAL_PORT: '0', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
     // Local port 0 would reuse nothing: each harness gets its own in-memory store.
-    this.bot = await startBot(config, pino({ level: 'silent' }), { clock });
+    this.bot = await startBot(config, options.logger ?? pino({ level: 'silent' }), { clock: options.clock });
   }
 
   async stop(): Promise<void> {
