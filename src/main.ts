@@ -3,6 +3,11 @@ import type { Container } from '@azure/cosmos';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Logger } from 'pino';
 import { createApp } from './bot/app';
+import { BotMessenger } from './bot/messenger';
+import { ChannelBook } from './bot/turn';
+import { type AlertPolicy, DEFAULT_ALERT_POLICY } from './domain/alerts';
+import { AlertDispatcher } from './notifications/dispatcher';
+import { CosmosAlertRepository } from './store/cosmosAlertRepository';
 import type { Config } from './config';
 import { type Clock, PatientService, systemClock } from './domain/patientService';
 import { langOf, t } from './i18n/messages';
@@ -11,14 +16,21 @@ import { createCosmosClient, openContainer } from './store/cosmos';
 import { CosmosPatientRepository } from './store/cosmosPatientRepository';
 import { startLocalCosmos } from './store/localCosmos';
 
+export interface StartOptions {
+  clock?: Clock;
+  alertPolicy?: AlertPolicy;
+  sweepMs?: number;
+}
+
 export interface RunningBot {
   port: number;
   container: Container;
+  dispatcher: AlertDispatcher;
   stop(): Promise<void>;
 }
 
 /** Wires store, adapter, application and HTTP server; `index.ts` only adds process concerns. */
-export async function startBot(config: Config, logger: Logger, options: { clock?: Clock } = {}): Promise<RunningBot> {
+export async function startBot(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningBot> {
   const local = config.cosmos.endpoint ? undefined : await startLocalCosmos(config.cosmos.localPort);
   if (local) {
     logger.warn(
@@ -54,9 +66,20 @@ export async function startBot(config: Config, logger: Logger, options: { clock?
   };
 
   const clock = options.clock ?? systemClock;
-  const patients = new PatientService(new CosmosPatientRepository(container), clock);
-  const app = createApp(adapter, { patients, clock, logger, newId: randomUUID }, config.bot?.appId);
+  const alertPolicy = options.alertPolicy ?? DEFAULT_ALERT_POLICY;
+  const alertRepository = new CosmosAlertRepository(container);
+  const messenger = new BotMessenger(adapter, config.bot?.appId ?? '', alertPolicy);
+  const dispatcher = new AlertDispatcher(alertRepository, messenger, {
+    clock,
+    policy: alertPolicy,
+    sweepMs: options.sweepMs,
+    log: logger.child({ component: 'alerts' }),
+  });
+  const patients = new PatientService(new CosmosPatientRepository(container), { clock, alertPolicy, onAlert: (teamId) => dispatcher.kick(teamId) });
+  const deps = { patients, alerts: dispatcher, channels: new ChannelBook(alertRepository), clock, logger, newId: randomUUID };
+  const app = createApp(adapter, deps, config.bot?.appId);
   const http = createServer({ adapter, app, container, logger });
+  dispatcher.start();
   await new Promise<void>((resolve) => http.server.listen(config.port, '0.0.0.0', resolve));
   const address = http.server.address();
   logger.info({ port: address.port, auth: Boolean(config.bot), store: local ? 'local' : 'azure' }, 'bot listening on /api/messages');
@@ -64,8 +87,11 @@ export async function startBot(config: Config, logger: Logger, options: { clock?
   return {
     port: address.port,
     container,
+    dispatcher,
     async stop() {
+      // Turns in flight may still write alerts: drain them first, then let the sends finish.
       await http.drain();
+      await dispatcher.stop();
       client.dispose();
       await local?.close();
     },

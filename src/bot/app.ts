@@ -4,9 +4,12 @@ import { type Verb, VERBS } from '../cards/adaptive';
 import { createPatient, openAddForm, openEditForm, updatePatient } from './handlers/patientForm';
 import { openPatient, pagelist, pickPatient, showHelp } from './handlers/browse';
 import { type CardHandler, guarded } from './handlers/cardHandler';
+import { acknowledgeAlert } from './handlers/alerts';
+import { flagPatient, followPatient, openFlagForm, unflagPatient, unfollowPatient } from './handlers/flags';
 import { openNoteForm, saveNote } from './handlers/notes';
 import { openInactiveForm, setActive, setInactive } from './handlers/status';
 import { handleText } from './handlers/text';
+import { channelAddress } from './messenger';
 import { type BotDeps, turnOf, updatePostedCard } from './turn';
 
 /** Card verbs and their handlers: the one place that says what each button does. */
@@ -24,6 +27,12 @@ const CARD_ROUTES: Record<Verb, CardHandler> = {
   [VERBS.inactiveForm]: openInactiveForm,
   [VERBS.setInactive]: setInactive,
   [VERBS.setActive]: setActive,
+  [VERBS.flagForm]: openFlagForm,
+  [VERBS.flag]: flagPatient,
+  [VERBS.unflag]: unflagPatient,
+  [VERBS.follow]: followPatient,
+  [VERBS.unfollow]: unfollowPatient,
+  [VERBS.ack]: acknowledgeAlert,
 };
 
 export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: string): Application<TurnState> {
@@ -34,6 +43,16 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
     removeRecipientMention: true,
     startTypingTimer: false,
     longRunningMessages: false,
+  });
+
+  // Every turn in a team channel records it as the team's alert channel (the last one used wins).
+  app.turn('beforeTurn', async (context) => {
+    const address = channelAddress(context.activity);
+    if (address) {
+      const turn = turnOf(context, deps);
+      await deps.channels.remember(turn.teamId, address).catch((error: unknown) => turn.log.warn({ err: error }, 'could not record the alert channel'));
+    }
+    return true;
   });
 
   for (const [verb, handler] of Object.entries(CARD_ROUTES)) {

@@ -1,4 +1,4 @@
-import { type EditableField, type InactiveReason } from '../domain/patient';
+import { type EditableField, type FlagLevel, type InactiveReason } from '../domain/patient';
 import type { ListFilter } from '../domain/ports';
 import { fold } from '../domain/text';
 
@@ -12,11 +12,16 @@ export type Command =
   | { kind: 'set'; field: EditableField; ref: string; value: string }
   | { kind: 'inactive'; ref: string; reason?: InactiveReason }
   | { kind: 'active'; ref: string }
+  | { kind: 'flag'; ref: string; level: FlagLevel; reason: string }
+  | { kind: 'unflag'; ref: string }
+  | { kind: 'follow'; ref: string }
+  | { kind: 'unfollow'; ref: string }
+  | { kind: 'following' }
   /** A known command with a missing or wrong part: answered with that command's usage. */
   | { kind: 'usage'; command: UsageTopic }
   | { kind: 'unknown' };
 
-export type UsageTopic = 'show' | 'note' | 'set' | 'inactive' | 'active' | 'list';
+export type UsageTopic = 'show' | 'note' | 'set' | 'inactive' | 'active' | 'list' | 'flag' | 'unflag' | 'follow' | 'unfollow';
 
 const FIELD_WORDS: Record<string, EditableField> = {
   room: 'room', unit: 'room', bed: 'room', chambre: 'room', unite: 'room', lit: 'room',
@@ -63,15 +68,20 @@ type Phrase = [words: string[], build: (rest: Token[], text: string) => Command]
 /** Keyword phrases, longest first so that `set inactive` wins over `set <field>`. */
 const PHRASES = ([
   [['mettre', 'inactif'], inactive], [['mettre', 'inactive'], inactive], [['set', 'inactive'], inactive],
-  [['mettre', 'actif'], active], [['mettre', 'active'], active], [['set', 'active'], active],
+  [['mettre', 'actif'], one('active')], [['mettre', 'active'], one('active')], [['set', 'active'], one('active')],
   [['add', 'patient'], add], [['ajouter', 'patient'], add], [['ajouter', 'patiente'], add], [['ajouter', 'un', 'patient'], add],
   [['deactivate'], inactive], [['desactiver'], inactive], [['inactiver'], inactive],
-  [['reactivate'], active], [['reactiver'], active],
+  [['reactivate'], one('active')], [['reactiver'], one('active')],
   [['help'], () => ({ kind: 'help' })], [['aide'], () => ({ kind: 'help' })], [['?'], () => ({ kind: 'help' })],
   [['list'], list], [['liste'], list], [['lister'], list],
   [['show'], show], [['voir'], show], [['open'], show], [['ouvrir'], show],
   [['note'], note], [['noter'], note],
   [['set'], set], [['modifier'], set], [['changer'], set],
+  [['flag'], flag], [['signaler'], flag],
+  [['unflag'], one('unflag')], [['retirer', 'signalement'], one('unflag')], [['retirer', 'le', 'signalement'], one('unflag')],
+  [['follow'], one('follow')], [['suivre'], one('follow')],
+  [['unfollow'], one('unfollow')], [['ne', 'plus', 'suivre'], one('unfollow')],
+  [['following'], () => ({ kind: 'following' })], [['mes', 'suivis'], () => ({ kind: 'following' })],
 ] satisfies Phrase[]).sort((a, b) => b[0].length - a[0].length);
 
 export function parseCommand(input: string): Command {
@@ -127,6 +137,15 @@ function inactive(rest: Token[]): Command {
   return reason ? { kind: 'inactive', ref: refTokens[0].raw, reason } : { kind: 'inactive', ref: refTokens[0].raw };
 }
 
-function active(rest: Token[]): Command {
-  return rest.length === 1 && rest[0] ? { kind: 'active', ref: rest[0].raw } : { kind: 'usage', command: 'active' };
+/** Commands that take exactly one patient reference. */
+function one(kind: 'active' | 'unflag' | 'follow' | 'unfollow') {
+  return (rest: Token[]): Command => (rest.length === 1 && rest[0] ? { kind, ref: rest[0].raw } : { kind: 'usage', command: kind });
+}
+
+function flag(rest: Token[], text: string): Command {
+  const [ref, second, ...after] = rest;
+  const urgent = second?.word === 'urgent';
+  const reason = restOf(urgent ? after : second ? [second, ...after] : [], text);
+  if (!ref || !reason) return { kind: 'usage', command: 'flag' };
+  return { kind: 'flag', ref: ref.raw, level: urgent ? 'urgent' : 'attention', reason };
 }

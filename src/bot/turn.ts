@@ -5,13 +5,31 @@ import { messageCard } from '../cards/helpCard';
 import { DomainError } from '../domain/errors';
 import type { Actor } from '../domain/patient';
 import type { Clock, PatientService } from '../domain/patientService';
+import type { AlertRepository, ChannelAddress } from '../domain/ports';
+import type { AlertDispatcher } from '../notifications/dispatcher';
 import { type Lang, langOf, type MessageKey, t } from '../i18n/messages';
 
 export interface BotDeps {
   patients: PatientService;
+  alerts: Pick<AlertDispatcher, 'acknowledge'>;
+  channels: ChannelBook;
   clock: Clock;
   logger: Logger;
   newId: () => string;
+}
+
+/** Remembers, per team, the channel where the bot was last used: that is where alerts go. */
+export class ChannelBook {
+  private readonly known = new Map<string, string>();
+
+  constructor(private readonly repo: Pick<AlertRepository, 'saveChannel'>) {}
+
+  async remember(teamId: string, address: ChannelAddress): Promise<void> {
+    const key = JSON.stringify(address.conversation);
+    if (this.known.get(teamId) === key) return;
+    await this.repo.saveChannel(teamId, address);
+    this.known.set(teamId, key);
+  }
 }
 
 /** Who acts, where, in which language: always read from the activity, never from card data. */
@@ -30,7 +48,7 @@ export function turnOf(context: TurnContext, deps: BotDeps): Turn {
   const channelData = activity.channelData as { team?: { id?: string } } | undefined;
   // A team's channels share one list; a group or personal chat that is not a team has its own.
   const teamId = channelData?.team?.id ?? activity.conversation.id;
-  const actor = { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name ?? '' };
+  const actor = { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name ?? '', mri: activity.from.id };
   const log = deps.logger.child({ correlationId: activity.id ?? activity.replyToId, activityType: activity.type });
   return { context, deps, teamId, actor, lang: langOf(activity.locale), log };
 }

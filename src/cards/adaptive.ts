@@ -23,6 +23,12 @@ export const VERBS = {
   listPage: 'list.page',
   pick: 'patient.pick',
   help: 'help',
+  flagForm: 'patient.flagForm',
+  flag: 'patient.flag',
+  unflag: 'patient.unflag',
+  follow: 'patient.follow',
+  unfollow: 'patient.unfollow',
+  ack: 'alert.ack',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 

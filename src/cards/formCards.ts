@@ -1,4 +1,4 @@
-import { EDITABLE_FIELDS, type EditableField, FIELD_MAX, INACTIVE_REASONS, NAME_MAX, NOTE_MAX, type Patient } from '../domain/patient';
+import { EDITABLE_FIELDS, type EditableField, FIELD_MAX, FLAG_REASON_MAX, INACTIVE_REASONS, NAME_MAX, NOTE_MAX, type Patient } from '../domain/patient';
 import { type Lang, t } from '../i18n/messages';
 import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, VERBS } from './adaptive';
 import template from './templates/form.json';
@@ -105,6 +105,37 @@ export function inactiveFormCard(patient: Patient, lang: Lang, options: { notice
     [input],
     [
       executeAction(t(lang, 'action.confirm'), VERBS.setInactive, { patientId: patient.id, version: patient.version }, { style: 'destructive', inputs: true }),
+      executeAction(t(lang, 'action.cancel'), VERBS.open, { patientId: patient.id }, { inputs: false }),
+    ],
+    lang,
+    options.notice,
+  );
+}
+
+export function flagFormCard(patient: Patient, lang: Lang, options: { values?: { level?: string; reason?: string }; notice?: Notice } = {}): AdaptiveCard {
+  const level = {
+    type: 'Input.ChoiceSet',
+    id: 'level',
+    label: t(lang, 'field.flagLevel'),
+    style: 'expanded',
+    isRequired: true,
+    value: options.values?.level ?? patient.flag?.level ?? 'attention',
+    choices: (['attention', 'urgent'] as const).map((value) => ({ title: t(lang, `flag.level.${value}`), value })),
+  };
+  const reason = {
+    type: 'Input.Text',
+    id: 'reason',
+    label: t(lang, 'field.flagReason'),
+    value: options.values?.reason ?? patient.flag?.reason ?? '',
+    maxLength: FLAG_REASON_MAX,
+    isRequired: true,
+    errorMessage: t(lang, 'error.flagReasonRequired'),
+  };
+  return render(
+    t(lang, 'form.flag', { number: patient.number, name: plain(patient.name) }),
+    [level, reason],
+    [
+      executeAction(t(lang, 'action.flag'), VERBS.flag, { patientId: patient.id, version: patient.version }, { style: 'destructive', inputs: true }),
       executeAction(t(lang, 'action.cancel'), VERBS.open, { patientId: patient.id }, { inputs: false }),
     ],
     lang,

@@ -79,6 +79,19 @@ export function listCard(
   );
 }
 
+export function followingCard(patients: Patient[], lang: Lang): AdaptiveCard {
+  return render(
+    {
+      heading: t(lang, 'list.title.following'),
+      summary: '',
+      rows: patients.map((p) => row(p, lang, executeAction(`#${p.number}`, VERBS.open, { patientId: p.id }))),
+      empty: patients.length === 0 ? t(lang, 'list.following.empty') : null,
+      actions: [executeAction(t(lang, 'action.list'), VERBS.listPage, { filter: 'active' })],
+    },
+    lang,
+  );
+}
+
 /**
  * Several patients match a name part: the person picks one, never a guess. Each row carries the
  * pending command, which runs on the picked patient as if typed with its number.

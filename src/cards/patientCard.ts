@@ -42,6 +42,9 @@ export function patientCard(patient: Patient, lang: Lang, options: { notice?: No
     patient.status === 'active'
       ? executeAction(t(lang, 'action.setInactive'), VERBS.inactiveForm, ref)
       : executeAction(t(lang, 'action.setActive'), VERBS.setActive, ref, { style: 'positive' });
+  const flagAction = patient.flag
+    ? executeAction(t(lang, 'action.unflag'), VERBS.unflag, ref)
+    : executeAction(t(lang, 'action.flag'), VERBS.flagForm, ref, { style: 'destructive' });
   return expand(template, {
     notice: options.notice ?? null,
     headerStyle: look.style,
@@ -66,10 +69,15 @@ export function patientCard(patient: Patient, lang: Lang, options: { notice?: No
       t(lang, 'patient.changedBy', { name: plain(patient.updated.by.name), date: formatDateTime(patient.updated.at, lang) }),
       t(lang, 'patient.createdBy', { name: plain(patient.created.by.name), date: formatDateTime(patient.created.at, lang) }),
     ].join('\n'),
+    followersLine: patient.followers.length
+      ? t(lang, 'patient.followers', { names: patient.followers.map((f) => plain(f.name)).join(', ') })
+      : t(lang, 'patient.noFollowers'),
     // Two buttons a row: four side by side are cut on a 390 px phone.
     actionRows: [
       { actions: [executeAction(t(lang, 'action.edit'), VERBS.edit, ref), executeAction(t(lang, 'action.addNote'), VERBS.noteForm, ref)] },
-      { actions: [statusAction, executeAction(t(lang, 'action.list'), VERBS.listPage, { filter: 'active' })] },
+      { actions: [flagAction, statusAction] },
+      { actions: [executeAction(t(lang, 'action.follow'), VERBS.follow, ref), executeAction(t(lang, 'action.unfollow'), VERBS.unfollow, ref)] },
+      { actions: [executeAction(t(lang, 'action.list'), VERBS.listPage, { filter: 'active' })] },
     ],
   });
 }

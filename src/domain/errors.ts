@@ -17,7 +17,12 @@ export type DomainErrorCode =
   | 'concurrentEdit'
   | 'alreadyInactive'
   | 'alreadyActive'
-  | 'alreadySaved';
+  | 'alreadySaved'
+  | 'flagReasonRequired'
+  | 'notFlagged'
+  | 'alreadyFollowing'
+  | 'notFollowing'
+  | 'alertNotFound';
 
 export class DomainError extends Error {
   constructor(

@@ -31,6 +31,8 @@ export interface Actor {
   /** Stable Teams user id (AAD object id when Teams gives one). */
   id: string;
   name: string;
+  /** The Teams user id (29:…) that an @mention needs, when known. */
+  mri?: string;
 }
 
 export interface Stamp {
@@ -71,6 +73,11 @@ export interface Patient extends PatientFields {
   status: PatientStatus;
   inactive?: { reason: InactiveReason; since: string };
   flag?: Flag;
+  /** People who get alerts about this patient; `followerIds` mirrors their ids for queries. */
+  followers: Actor[];
+  followerIds: string[];
+  /** The alert still waiting to be sent, and when the last one was due, for coalescing. */
+  alerting?: { pendingId?: string; lastDueAt?: string };
   /** The latest notes, newest first, so the card needs one read; all notes are kept apart. */
   recentNotes: Note[];
   noteCount: number;
@@ -124,6 +131,33 @@ export function validateFields(raw: Partial<Record<EditableField, string>>, toda
     }
   }
   return fields;
+}
+
+export const FLAG_REASON_MAX = 200;
+
+export function validateFlagReason(raw: string): string {
+  const reason = cleanText(raw);
+  if (!reason) throw new DomainError('flagReasonRequired');
+  if (reason.length > FLAG_REASON_MAX) throw new DomainError('valueTooLong', { field: 'flagReason', max: FLAG_REASON_MAX });
+  return reason;
+}
+
+export function isFollowing(patient: Patient, actorId: string): boolean {
+  return patient.followerIds.includes(actorId);
+}
+
+export function withFollower(patient: Patient, actor: Actor): Patient {
+  if (isFollowing(patient, actor.id)) return patient;
+  return { ...patient, followers: [...patient.followers, actor], followerIds: [...patient.followerIds, actor.id] };
+}
+
+export function withoutFollower(patient: Patient, actorId: string): Patient {
+  if (!isFollowing(patient, actorId)) return patient;
+  return {
+    ...patient,
+    followers: patient.followers.filter((f) => f.id !== actorId),
+    followerIds: patient.followerIds.filter((id) => id !== actorId),
+  };
 }
 
 export function validateNote(raw: string): string {

@@ -1,7 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { type AlertPolicy, DEFAULT_ALERT_POLICY, mergeIntoAlert, needsAlert, newAlert } from './alerts';
 import { AlreadyExistsError, ConcurrentEditError, DomainError } from './errors';
+import { diffPatients, type HistoryAction, type HistoryRecord } from './history';
 import {
   type Actor,
+  type FlagLevel,
+  isFollowing,
   EDITABLE_FIELDS,
   type EditableField,
   type InactiveReason,
@@ -11,9 +15,12 @@ import {
   validateField,
   validateFields,
   validateName,
+  validateFlagReason,
   validateNote,
+  withFollower,
+  withoutFollower,
 } from './patient';
-import type { ListFilter, PageCursor, PatientPage, PatientRepository, Versioned } from './ports';
+import type { ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from './ports';
 import { fold } from './text';
 
 export interface Clock {
@@ -42,11 +49,26 @@ export interface ChangeOrigin {
 export const CHOICE_LIMIT = 8;
 const WRITE_ATTEMPTS = 5;
 
+export interface PatientServiceOptions {
+  clock?: Clock;
+  alertPolicy?: AlertPolicy;
+  /** Told after a write that put an alert in the outbox, so that it is sent right away. */
+  onAlert?: (teamId: string) => void;
+}
+
 export class PatientService {
+  private readonly clock: Clock;
+  private readonly alertPolicy: AlertPolicy;
+  private readonly onAlert: (teamId: string) => void;
+
   constructor(
     private readonly repo: PatientRepository,
-    private readonly clock: Clock = systemClock,
-  ) {}
+    options: PatientServiceOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.alertPolicy = options.alertPolicy ?? DEFAULT_ALERT_POLICY;
+    this.onAlert = options.onAlert ?? (() => undefined);
+  }
 
   async add(
     teamId: string,
@@ -71,14 +93,17 @@ export class PatientService {
       name,
       ...fields,
       status: 'active',
+      followers: [],
+      followerIds: [],
       recentNotes: [],
       noteCount: 0,
       created: stamp,
       updated: stamp,
       version: 1,
     };
+    const history = historyRecord(patient.id, actor, stamp.at, 'create', diffPatients(undefined, patient));
     try {
-      return { patient: (await this.repo.create(patient)).value, changed: true };
+      return { patient: (await this.repo.create(patient, { history })).value, changed: true };
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) throw error;
       const existing = await this.repo.get(teamId, id);
@@ -121,7 +146,7 @@ export class PatientService {
     origin: ChangeOrigin = {},
   ): Promise<MutationResult> {
     const value = validateField(field, raw, this.clock.now());
-    return this.mutate(teamId, actor, patientId, origin, (p) => (p[field] === value ? null : { ...p, [field]: value }));
+    return this.mutate(teamId, actor, patientId, origin, 'update', (p) => (p[field] === value ? null : { ...p, [field]: value }));
   }
 
   /** The Edit form: name and every field at once; fields left empty are cleared. */
@@ -135,7 +160,7 @@ export class PatientService {
     const today = this.clock.now();
     const name = validateName(input.name);
     const fields = validateFields(input.fields, today);
-    return this.mutate(teamId, actor, patientId, origin, (p) => {
+    return this.mutate(teamId, actor, patientId, origin, 'update', (p) => {
       const next: Patient = { ...p, name };
       for (const field of Object.keys(input.fields) as EditableField[]) next[field] = fields[field];
       return sameDetails(p, next) ? null : next;
@@ -153,7 +178,7 @@ export class PatientService {
     const noteId = origin.requestId ? idFromRequest(teamId, origin.requestId) : randomUUID();
     // A note is additive: a card that went stale meanwhile still adds it, so no version check.
     try {
-      return await this.mutate(teamId, actor, patientId, {}, (p) => p, (p, at) => ({
+      return await this.mutate(teamId, actor, patientId, {}, 'note', (p) => p, (p, at) => ({
         id: noteId,
         patientId: p.id,
         text,
@@ -173,7 +198,7 @@ export class PatientService {
     reason: InactiveReason,
     origin: ChangeOrigin = {},
   ): Promise<MutationResult> {
-    return this.mutate(teamId, actor, patientId, origin, (p, at) => {
+    return this.mutate(teamId, actor, patientId, origin, 'status', (p, at) => {
       if (p.status === 'inactive') {
         if (p.inactive?.reason === reason) throw new DomainError('alreadyInactive');
         return { ...p, inactive: { reason, since: p.inactive?.since ?? at } };
@@ -183,11 +208,53 @@ export class PatientService {
   }
 
   async setActive(teamId: string, actor: Actor, patientId: string, origin: ChangeOrigin = {}): Promise<MutationResult> {
-    return this.mutate(teamId, actor, patientId, origin, (p) => {
+    return this.mutate(teamId, actor, patientId, origin, 'status', (p) => {
       if (p.status === 'active') throw new DomainError('alreadyActive');
       const { inactive: _left, ...rest } = p;
       return { ...rest, status: 'active' };
     });
+  }
+
+  /** Whoever flags a patient follows it. */
+  async flag(
+    teamId: string,
+    actor: Actor,
+    patientId: string,
+    level: FlagLevel,
+    rawReason: string,
+    origin: ChangeOrigin = {},
+  ): Promise<MutationResult> {
+    const reason = validateFlagReason(rawReason);
+    return this.mutate(teamId, actor, patientId, origin, 'flag', (p, at) => {
+      if (p.flag?.level === level && p.flag.reason === reason && isFollowing(p, actor.id)) return null;
+      return withFollower({ ...p, flag: { level, reason, by: actor, at } }, actor);
+    });
+  }
+
+  async unflag(teamId: string, actor: Actor, patientId: string, origin: ChangeOrigin = {}): Promise<MutationResult> {
+    return this.mutate(teamId, actor, patientId, origin, 'flag', (p) => {
+      if (!p.flag) throw new DomainError('notFlagged');
+      const { flag: _removed, ...rest } = p;
+      return rest;
+    });
+  }
+
+  async follow(teamId: string, actor: Actor, patientId: string): Promise<MutationResult> {
+    return this.mutate(teamId, actor, patientId, {}, 'follow', (p) => {
+      if (isFollowing(p, actor.id)) throw new DomainError('alreadyFollowing');
+      return withFollower(p, actor);
+    });
+  }
+
+  async unfollow(teamId: string, actor: Actor, patientId: string): Promise<MutationResult> {
+    return this.mutate(teamId, actor, patientId, {}, 'follow', (p) => {
+      if (!isFollowing(p, actor.id)) throw new DomainError('notFollowing');
+      return withoutFollower(p, actor.id);
+    });
+  }
+
+  followedBy(teamId: string, actorId: string, limit: number): Promise<Patient[]> {
+    return this.repo.followedBy(teamId, actorId, limit);
   }
 
   private async read(teamId: string, id: string): Promise<Versioned<Patient>> {
@@ -206,12 +273,14 @@ export class PatientService {
     actor: Actor,
     patientId: string,
     origin: ChangeOrigin,
+    action: HistoryAction,
     change: (patient: Patient, at: string) => Patient | null,
     makeNote?: (patient: Patient, at: string) => Note,
   ): Promise<MutationResult> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.read(teamId, patientId);
-      const at = this.clock.now().toISOString();
+      const now = this.clock.now();
+      const at = now.toISOString();
       const changed = change(current.value, at);
       if (changed === null) return { patient: current.value, changed: false };
       if (origin.expectedVersion !== undefined && origin.expectedVersion !== current.value.version) {
@@ -227,8 +296,23 @@ export class PatientService {
         updated: { by: actor, at },
         version: current.value.version + 1,
       };
+      const changes = diffPatients(current.value, next);
+      if (note) changes.push({ field: 'note', new: note.text });
+      const extras: WriteExtras = { note, history: historyRecord(next.id, actor, at, action, changes) };
+      const selfFollow = action === 'follow';
+      if (needsAlert(current.value, next, changes, selfFollow)) {
+        const pending = next.alerting?.pendingId ? await this.repo.getAlert(teamId, next.alerting.pendingId) : null;
+        if (pending?.value.state === 'pending') {
+          extras.mergedAlert = { value: mergeIntoAlert(pending.value, next, changes, actor, now), etag: pending.etag };
+        } else {
+          extras.newAlert = newAlert(randomUUID(), next, changes, actor, now, this.alertPolicy);
+          next.alerting = { pendingId: extras.newAlert.id, lastDueAt: extras.newAlert.dueAt };
+        }
+      }
       try {
-        return { patient: (await this.repo.replace(next, current.etag, note)).value, changed: true };
+        const saved = (await this.repo.replace(next, current.etag, extras)).value;
+        if (extras.newAlert || extras.mergedAlert) this.onAlert(teamId);
+        return { patient: saved, changed: true };
       } catch (error) {
         if (!(error instanceof ConcurrentEditError)) throw error;
         if (attempt >= WRITE_ATTEMPTS) throw new DomainError('concurrentEdit');
@@ -240,6 +324,10 @@ export class PatientService {
 
 function sameDetails(a: Patient, b: Patient): boolean {
   return a.name === b.name && EDITABLE_FIELDS.every((field) => a[field] === b[field]);
+}
+
+function historyRecord(patientId: string, by: Actor, at: string, action: HistoryAction, changes: HistoryRecord['changes']): HistoryRecord {
+  return { id: randomUUID(), patientId, at, by, action, changes };
 }
 
 /** The same request in the same team always yields the same id; another team's replay does not collide. */

@@ -1,3 +1,5 @@
+import type { Alert } from './alerts';
+import type { HistoryRecord } from './history';
 import type { Note, Patient } from './patient';
 
 /** A stored value with the opaque token that makes the next write conditional on it. */
@@ -22,6 +24,15 @@ export interface PatientPage {
   hasOlder: boolean;
 }
 
+/** Documents written in the same transactional batch as a patient change. */
+export interface WriteExtras {
+  note?: Note;
+  history?: HistoryRecord;
+  newAlert?: Alert;
+  /** A pending alert the change joins, conditional on its ETag (the dispatcher may have claimed it). */
+  mergedAlert?: Versioned<Alert>;
+}
+
 /**
  * What the domain needs from storage. Every method is scoped to one team (one partition);
  * an implementation must never return another team's document.
@@ -30,16 +41,36 @@ export interface PatientRepository {
   /** Next team-scoped patient number, unique under concurrent callers. */
   allocateNumber(teamId: string): Promise<number>;
   /** @throws AlreadyExistsError when the id is taken (a form submitted twice). */
-  create(patient: Patient): Promise<Versioned<Patient>>;
+  create(patient: Patient, extras?: WriteExtras): Promise<Versioned<Patient>>;
   get(teamId: string, id: string): Promise<Versioned<Patient> | null>;
   findByNumber(teamId: string, number: number): Promise<Versioned<Patient> | null>;
   /** Patients whose folded name contains the folded part, at most `limit`. */
   findByNamePart(teamId: string, foldedPart: string, limit: number): Promise<Patient[]>;
   /**
-   * Writes the patient if it still has `etag`, with the new note in the same transactional batch.
-   * @throws ConcurrentEditError when someone else wrote first.
+   * Writes the patient if it still has `etag`, with its note, history record and alert in the same
+   * transactional batch.
+   * @throws ConcurrentEditError when someone else wrote first (the patient or the merged alert).
    * @throws AlreadyExistsError when the note id exists (a note form submitted twice).
    */
-  replace(patient: Patient, etag: string, newNote?: Note): Promise<Versioned<Patient>>;
+  replace(patient: Patient, etag: string, extras?: WriteExtras): Promise<Versioned<Patient>>;
   listPage(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage>;
+  /** Patients the person follows, newest activity first, at most `limit`. */
+  followedBy(teamId: string, actorId: string, limit: number): Promise<Patient[]>;
+  getAlert(teamId: string, id: string): Promise<Versioned<Alert> | null>;
+}
+
+/** Opaque address of the channel where a team's alerts go (a Bot Framework conversation reference). */
+export type ChannelAddress = Record<string, unknown>;
+
+/** What the alert dispatcher needs from storage. */
+export interface AlertRepository {
+  getAlert(teamId: string, id: string): Promise<Versioned<Alert> | null>;
+  /** Alerts with something to do now (send, lapsed claim, reminder). */
+  dueAlerts(teamId: string, now: Date): Promise<Array<Versioned<Alert>>>;
+  /** @throws ConcurrentEditError when another instance changed it first. */
+  saveAlert(teamId: string, alert: Alert, etag: string): Promise<Versioned<Alert>>;
+  /** Teams that have a channel on record (the sweep visits them). */
+  teams(): Promise<string[]>;
+  channelOf(teamId: string): Promise<ChannelAddress | null>;
+  saveChannel(teamId: string, address: ChannelAddress): Promise<void>;
 }

@@ -1,9 +1,10 @@
-import type { Container, ItemDefinition, JSONObject, OperationInput, SqlParameter } from '@azure/cosmos';
+import type { Container, ItemDefinition, OperationInput, SqlParameter } from '@azure/cosmos';
 import { BulkOperationType } from '@azure/cosmos';
-import { AlreadyExistsError, ConcurrentEditError } from '../domain/errors';
-import { activityKey, type Note, type Patient, searchKey } from '../domain/patient';
-import type { ListFilter, PageCursor, PatientPage, PatientRepository, Versioned } from '../domain/ports';
-import { isNotFound, translateWriteError } from './cosmosErrors';
+import type { Alert } from '../domain/alerts';
+import { activityKey, type Patient, searchKey } from '../domain/patient';
+import type { ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../domain/ports';
+import { asJson, readTyped, runBatch, strip } from './cosmosDocuments';
+import { isNotFound } from './cosmosErrors';
 
 /** How a patient is stored: the domain object plus what the queries need. */
 interface PatientDocument extends Patient {
@@ -14,7 +15,6 @@ interface PatientDocument extends Patient {
 }
 
 const COUNTER_ID = 'patient-counter';
-const SYSTEM_PROPERTIES = ['_rid', '_self', '_etag', '_attachments', '_ts', 'type', 'searchKey', 'sortKey'] as const;
 
 const FILTER_SQL: Record<ListFilter, string> = {
   active: " AND c.status = 'active'",
@@ -33,14 +33,7 @@ function toDocument(patient: Patient): PatientDocument {
 }
 
 function toPatient(document: ItemDefinition): Patient {
-  const patient: Record<string, unknown> = { ...document };
-  for (const key of SYSTEM_PROPERTIES) delete patient[key];
-  return patient as unknown as Patient;
-}
-
-/** Batch bodies are typed as JSON; our documents are plain JSON data by construction. */
-function asJson(document: object): JSONObject {
-  return document as JSONObject;
+  return strip<Patient>(document);
 }
 
 function versioned(document: ItemDefinition | undefined, etag: string | undefined): Versioned<Patient> {
@@ -76,13 +69,8 @@ export class CosmosPatientRepository implements PatientRepository {
     }
   }
 
-  async create(patient: Patient): Promise<Versioned<Patient>> {
-    try {
-      const { resource, etag } = await this.container.items.create(toDocument(patient));
-      return versioned(resource, etag);
-    } catch (error) {
-      return translateWriteError(error);
-    }
+  async create(patient: Patient, extras: WriteExtras = {}): Promise<Versioned<Patient>> {
+    return this.write(patient, { operationType: BulkOperationType.Create, resourceBody: asJson(toDocument(patient)) }, extras);
   }
 
   async get(teamId: string, id: string): Promise<Versioned<Patient> | null> {
@@ -118,42 +106,56 @@ export class CosmosPatientRepository implements PatientRepository {
     return documents.map(toPatient);
   }
 
-  async replace(patient: Patient, etag: string, newNote?: Note): Promise<Versioned<Patient>> {
-    if (!newNote) {
-      try {
-        const { resource, etag: newEtag } = await this.container
-          .item(patient.id, patient.teamId)
-          .replace(toDocument(patient), { accessCondition: { type: 'IfMatch', condition: etag } });
-        return versioned(resource, newEtag);
-      } catch (error) {
-        return translateWriteError(error);
-      }
-    }
-    // The note first: a note submitted twice fails on its id before the patient is touched.
-    // Each operation names the partition too: the SDK sends it, and the local server needs it.
+  async replace(patient: Patient, etag: string, extras: WriteExtras = {}): Promise<Versioned<Patient>> {
+    const operation: OperationInput = {
+      operationType: BulkOperationType.Replace,
+      id: patient.id,
+      ifMatch: etag,
+      resourceBody: asJson(toDocument(patient)),
+    };
+    return this.write(patient, operation, extras);
+  }
+
+  async followedBy(teamId: string, actorId: string, limit: number): Promise<Patient[]> {
+    const documents = await this.query<PatientDocument>(
+      teamId,
+      "SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND ARRAY_CONTAINS(c.followerIds, @actorId) ORDER BY c.sortKey DESC",
+      [
+        { name: '@limit', value: limit },
+        { name: '@actorId', value: actorId },
+      ],
+    );
+    return documents.map((d) => strip<Patient>(d));
+  }
+
+  async getAlert(teamId: string, id: string): Promise<Versioned<Alert> | null> {
+    return readTyped<Alert>(this.container, teamId, id, 'alert');
+  }
+
+  /**
+   * The patient and what goes with it (note, history record, alert) in one transactional batch:
+   * all or nothing in Cosmos DB. The patient comes last, so that a note or an alert that fails
+   * (submitted twice, claimed meanwhile) stops the batch before the patient is touched.
+   */
+  private async write(patient: Patient, patientOperation: OperationInput, extras: WriteExtras): Promise<Versioned<Patient>> {
     const partitionKey = patient.teamId;
-    const operations: OperationInput[] = [
-      {
-        operationType: BulkOperationType.Create,
-        partitionKey,
-        resourceBody: asJson({ ...newNote, teamId: partitionKey, type: 'note' }),
-      },
-      {
+    const body = (document: object, type: string) => asJson({ ...document, teamId: partitionKey, type });
+    const operations: OperationInput[] = [];
+    if (extras.note) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.note, 'note') });
+    if (extras.history) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.history, 'history') });
+    if (extras.newAlert) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.newAlert, 'alert') });
+    if (extras.mergedAlert) {
+      operations.push({
         operationType: BulkOperationType.Replace,
-        partitionKey,
-        id: patient.id,
-        ifMatch: etag,
-        resourceBody: asJson(toDocument(patient)),
-      },
-    ];
-    const response = await this.container.items.batch(operations, partitionKey);
-    const results = response.result ?? [];
-    const failed = results.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
-    if (failed?.statusCode === 409) throw new AlreadyExistsError();
-    if (failed?.statusCode === 412) throw new ConcurrentEditError();
-    if (failed) throw new Error(`Cosmos batch failed with status ${failed.statusCode}`);
-    const replaced = results[1];
-    return versioned(replaced?.resourceBody, replaced?.eTag);
+        id: extras.mergedAlert.value.id,
+        ifMatch: extras.mergedAlert.etag,
+        resourceBody: body(extras.mergedAlert.value, 'alert'),
+      });
+    }
+    operations.push(patientOperation);
+    const results = await runBatch(this.container, partitionKey, operations);
+    const saved = results[results.length - 1];
+    return versioned(saved?.resourceBody, saved?.eTag);
   }
 
   async listPage(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {

@@ -31,6 +31,8 @@ function patient(number: number, overrides: Partial<Patient> = {}): Patient {
     phone: '418-555-0199 poste 2231',
     clinician: 'Dre Anne-Sophie Bouchard-Lefebvre',
     status: 'active',
+    followers: [nurse, { id: 'aad-2', name: 'Benoît-Xavier Gagnon-Desrochers' }],
+    followerIds: [nurse.id, 'aad-2'],
     recentNotes: [note, { ...note, id: `m${number}` }, { ...note, id: `o${number}` }],
     noteCount: 42,
     created: { by: nurse, at },

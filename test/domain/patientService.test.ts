@@ -6,7 +6,7 @@ import { fixedClock, nurse, physician, TEAM_A, TEAM_B } from '../support/mothers
 function setup() {
   const repo = new MemoryPatientRepository();
   const clock = fixedClock();
-  return { repo, clock, service: new PatientService(repo, clock) };
+  return { repo, clock, service: new PatientService(repo, { clock }) };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<string> {

@@ -23,6 +23,8 @@ function patient(teamId: string, overrides: Partial<Patient> = {}): Patient {
     number: sequence,
     name: `Patient Synthétique ${sequence}`,
     status: 'active',
+    followers: [],
+    followerIds: [],
     recentNotes: [],
     noteCount: 0,
     created: { by: nurse, at },
@@ -73,14 +75,14 @@ describe('CosmosPatientRepository', () => {
     const p = patient(TEAM_A);
     const first = await repo.create(p);
     const note = { id: 'note-1', patientId: p.id, text: 'Appel à la famille', by: nurse, at: p.updated.at };
-    const after = await repo.replace({ ...p, recentNotes: [note], noteCount: 1, version: 2 }, first.etag, note);
+    const after = await repo.replace({ ...p, recentNotes: [note], noteCount: 1, version: 2 }, first.etag, { note });
     expect(after.value.recentNotes).toEqual([note]);
     await expect(
-      repo.replace({ ...p, recentNotes: [note, note], noteCount: 2, version: 3 }, after.etag, note),
+      repo.replace({ ...p, recentNotes: [note, note], noteCount: 2, version: 3 }, after.etag, { note }),
     ).rejects.toBeInstanceOf(AlreadyExistsError);
     expect((await repo.get(TEAM_A, p.id))?.value.noteCount).toBe(1);
     const stale = { ...note, id: 'note-2' };
-    await expect(repo.replace({ ...p, version: 3 }, first.etag, stale)).rejects.toBeInstanceOf(ConcurrentEditError);
+    await expect(repo.replace({ ...p, version: 3 }, first.etag, { note: stale })).rejects.toBeInstanceOf(ConcurrentEditError);
   });
 
   it('finds by number and by a folded part of the name', async () => {

@@ -1,12 +1,16 @@
 import { AlreadyExistsError, ConcurrentEditError } from '../../src/domain/errors';
 import { activityKey, type Note, type Patient } from '../../src/domain/patient';
-import type { ListFilter, PageCursor, PatientPage, PatientRepository, Versioned } from '../../src/domain/ports';
+import type { Alert } from '../../src/domain/alerts';
+import type { HistoryRecord } from '../../src/domain/history';
+import type { ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../../src/domain/ports';
 import { fold } from '../../src/domain/text';
 
 /** The port's contract in memory, for fast domain tests; the Cosmos adapter has its own tests. */
 export class MemoryPatientRepository implements PatientRepository {
   readonly patients = new Map<string, Versioned<Patient>>();
   readonly notes = new Map<string, Note>();
+  readonly history: HistoryRecord[] = [];
+  readonly alerts = new Map<string, Versioned<Alert>>();
   private counters = new Map<string, number>();
   private etags = 0;
   /** Lets a test slip another writer in between a read and a write. */
@@ -18,9 +22,10 @@ export class MemoryPatientRepository implements PatientRepository {
     return next;
   }
 
-  async create(patient: Patient): Promise<Versioned<Patient>> {
+  async create(patient: Patient, extras: WriteExtras = {}): Promise<Versioned<Patient>> {
     const key = `${patient.teamId}/${patient.id}`;
     if (this.patients.has(key)) throw new AlreadyExistsError();
+    this.keep(extras);
     return this.store(patient);
   }
 
@@ -38,13 +43,32 @@ export class MemoryPatientRepository implements PatientRepository {
       .slice(0, limit);
   }
 
-  async replace(patient: Patient, etag: string, newNote?: Note): Promise<Versioned<Patient>> {
+  async replace(patient: Patient, etag: string, extras: WriteExtras = {}): Promise<Versioned<Patient>> {
     await this.beforeReplace?.();
     const current = this.patients.get(`${patient.teamId}/${patient.id}`);
-    if (newNote && this.notes.has(newNote.id)) throw new AlreadyExistsError();
+    if (extras.note && this.notes.has(extras.note.id)) throw new AlreadyExistsError();
     if (!current || current.etag !== etag) throw new ConcurrentEditError();
-    if (newNote) this.notes.set(newNote.id, newNote);
+    const merged = extras.mergedAlert;
+    if (merged && this.alerts.get(merged.value.id)?.etag !== merged.etag) throw new ConcurrentEditError();
+    if (extras.note) this.notes.set(extras.note.id, extras.note);
+    this.keep(extras);
     return this.store(patient);
+  }
+
+  async followedBy(teamId: string, actorId: string, limit: number): Promise<Patient[]> {
+    return this.team(teamId)
+      .filter((p) => p.followerIds.includes(actorId))
+      .slice(0, limit);
+  }
+
+  async getAlert(_teamId: string, id: string): Promise<Versioned<Alert> | null> {
+    return this.alerts.get(id) ?? null;
+  }
+
+  private keep(extras: WriteExtras): void {
+    if (extras.history) this.history.push(extras.history);
+    const alert = extras.newAlert ?? extras.mergedAlert?.value;
+    if (alert) this.alerts.set(alert.id, { value: structuredClone(alert), etag: `"a${++this.etags}"` });
   }
 
   async listPage(teamId: string, filter: ListFilter, _cursor: PageCursor, pageSize: number): Promise<PatientPage> {

@@ -1,5 +1,5 @@
 import { helpCard } from '../../cards/helpCard';
-import { listCard, PAGE_SIZE } from '../../cards/listCard';
+import { followingCard, listCard, PAGE_SIZE } from '../../cards/listCard';
 import { patientCard } from '../../cards/patientCard';
 import type { ListFilter, PageCursor } from '../../domain/ports';
 import { listPageInput, patientRef } from '../cardData';
@@ -16,6 +16,12 @@ export async function listFor(turn: Turn, filter: ListFilter, cursor: { after?: 
 
 export async function sendList(turn: Turn, filter: ListFilter): Promise<void> {
   await sendCard(turn, await listFor(turn, filter));
+}
+
+/** The patients I follow: one page, newest activity first (a person follows a handful). */
+export async function sendFollowing(turn: Turn): Promise<void> {
+  const patients = await turn.deps.patients.followedBy(turn.teamId, turn.actor.id, PAGE_SIZE);
+  await sendCard(turn, followingCard(patients, turn.lang));
 }
 
 export const openPatient: CardHandler = async (turn, data) => {

@@ -10,7 +10,7 @@ import { type Command } from '../commandParser';
 import { isDomainError, notice, refusal, sendCard, sendText, type Turn } from '../turn';
 
 /** Commands that act on one patient named by number or part of the name. */
-export type PatientCommand = Extract<Command, { kind: 'show' | 'note' | 'set' | 'inactive' | 'active' }>;
+export type PatientCommand = Extract<Command, { kind: 'show' | 'note' | 'set' | 'inactive' | 'active' | 'flag' | 'unflag' | 'follow' | 'unfollow' }>;
 
 /** The pending command a choice card carries, checked again when it comes back. */
 export const pendingCommandSchema = z.discriminatedUnion('kind', [
@@ -19,6 +19,10 @@ export const pendingCommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('set'), field: z.enum(EDITABLE_FIELDS), value: z.string().min(1).max(1000) }),
   z.object({ kind: z.literal('inactive'), reason: z.enum(INACTIVE_REASONS).optional() }),
   z.object({ kind: z.literal('active') }),
+  z.object({ kind: z.literal('flag'), level: z.enum(['attention', 'urgent']), reason: z.string().min(1).max(1000) }),
+  z.object({ kind: z.literal('unflag') }),
+  z.object({ kind: z.literal('follow') }),
+  z.object({ kind: z.literal('unfollow') }),
 ]);
 export type PendingCommand = z.infer<typeof pendingCommandSchema>;
 
@@ -46,6 +50,14 @@ export async function runOnPatient(turn: Turn, patient: Patient, command: Pendin
         return changedCard(turn, await patients.setInactive(teamId, actor, patient.id, command.reason), 'done.inactive');
       case 'active':
         return changedCard(turn, await patients.setActive(teamId, actor, patient.id), 'done.active');
+      case 'flag':
+        return changedCard(turn, await patients.flag(teamId, actor, patient.id, command.level, command.reason), 'done.flagged');
+      case 'unflag':
+        return changedCard(turn, await patients.unflag(teamId, actor, patient.id), 'done.unflagged');
+      case 'follow':
+        return changedCard(turn, await patients.follow(teamId, actor, patient.id), 'done.followed');
+      case 'unfollow':
+        return changedCard(turn, await patients.unfollow(teamId, actor, patient.id), 'done.unfollowed');
     }
   } catch (error) {
     if (!isDomainError(error) || error.code === 'patientNotFound') throw error;

@@ -3,7 +3,7 @@ import { patientCard } from '../../cards/patientCard';
 import { patientFormCard } from '../../cards/formCards';
 import { parseCommand } from '../commandParser';
 import { isDomainError, notice, refusal, sendCard, sendText, type Turn } from '../turn';
-import { sendList } from './browse';
+import { sendFollowing, sendList } from './browse';
 import { handlePatientCommand } from './patientCommands';
 
 /** A typed command (the bot's @mention already removed), in French or English. */
@@ -27,6 +27,8 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
         await turn.context.sendActivity(refusal(turn, error).text);
         return;
       }
+    case 'following':
+      return sendFollowing(turn);
     case 'usage':
       return sendText(turn, `usage.${command.command}`);
     case 'unknown':

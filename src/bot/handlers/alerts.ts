@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { alertCard } from '../../cards/alertCard';
+import { forEveryone } from '../turn';
+import type { CardHandler } from './cardHandler';
+
+const ackInput = z.object({ alertId: z.string().min(1).max(100) });
+
+/** Acknowledge / Vu: reminders stop, and the card shows who acknowledged and when. */
+export const acknowledgeAlert: CardHandler = async (turn, data) => {
+  const { alertId } = ackInput.parse(data);
+  const alert = await turn.deps.alerts.acknowledge(turn.teamId, turn.actor, alertId);
+  return forEveryone(alertCard(alert, turn.lang));
+};

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { flagFormCard } from '../../cards/formCards';
+import { patientCard } from '../../cards/patientCard';
+import { DomainError } from '../../domain/errors';
+import type { MutationResult } from '../../domain/patientService';
+import type { MessageKey } from '../../i18n/messages';
+import { patientRef } from '../cardData';
+import { forEveryone, forTapper, notice, refusal, type Turn } from '../turn';
+import type { CardHandler } from './cardHandler';
+
+const flagInput = patientRef.extend({ level: z.string().max(20).default(''), reason: z.string().max(2000).default('') });
+
+function done(turn: Turn, result: MutationResult, key: MessageKey) {
+  const message = result.changed ? notice(turn, key, 'Good', { number: result.patient.number }) : notice(turn, 'done.unchanged', 'Default');
+  return forEveryone(patientCard(result.patient, turn.lang, { notice: message, now: turn.deps.clock.now() }));
+}
+
+export const openFlagForm: CardHandler = async (turn, data) => {
+  const patient = await turn.deps.patients.get(turn.teamId, patientRef.parse(data).patientId);
+  return forTapper(flagFormCard(patient, turn.lang));
+};
+
+export const flagPatient: CardHandler = async (turn, data) => {
+  const input = flagInput.parse(data);
+  const level = input.level === 'urgent' ? 'urgent' : 'attention';
+  try {
+    const result = await turn.deps.patients.flag(turn.teamId, turn.actor, input.patientId, level, input.reason, { expectedVersion: input.version });
+    return done(turn, result, 'done.flagged');
+  } catch (error) {
+    if (!(error instanceof DomainError) || (error.code !== 'flagReasonRequired' && error.code !== 'valueTooLong')) throw error;
+    const patient = await turn.deps.patients.get(turn.teamId, input.patientId);
+    return forTapper(flagFormCard(patient, turn.lang, { values: input, notice: refusal(turn, error) }));
+  }
+};
+
+export const unflagPatient: CardHandler = async (turn, data) => {
+  const input = patientRef.parse(data);
+  return done(turn, await turn.deps.patients.unflag(turn.teamId, turn.actor, input.patientId, { expectedVersion: input.version }), 'done.unflagged');
+};
+
+export const followPatient: CardHandler = async (turn, data) =>
+  done(turn, await turn.deps.patients.follow(turn.teamId, turn.actor, patientRef.parse(data).patientId), 'done.followed');
+
+export const unfollowPatient: CardHandler = async (turn, data) =>
+  done(turn, await turn.deps.patients.unfollow(turn.teamId, turn.actor, patientRef.parse(data).patientId), 'done.unfollowed');

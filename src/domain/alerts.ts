@@ -1,0 +1,124 @@
+import type { FieldChange } from './history';
+import type { Actor, Patient } from './patient';
+
+export interface AlertChange extends FieldChange {
+  by: Actor;
+  at: string;
+}
+
+/** pending → sending (claimed by one instance) → sent; or undeliverable (bot removed, conversation gone). */
+export type AlertState = 'pending' | 'sending' | 'sent' | 'undeliverable';
+
+/**
+ * An alert to post in the team's channel: the outbox record, written in the same batch as the
+ * change that causes it, and the card's content. It carries only what the card shows.
+ */
+export interface Alert {
+  id: string;
+  patientId: string;
+  patientNumber: number;
+  patientName: string;
+  urgent: boolean;
+  changes: AlertChange[];
+  /** Followers to @mention: everyone following except the people who made the changes. */
+  mentions: Actor[];
+  createdAt: string;
+  dueAt: string;
+  state: AlertState;
+  attempts: number;
+  nextAttemptAt: string;
+  /** While `sending`, the instance that claimed it owns it until then. */
+  leaseUntil?: string;
+  lastError?: string;
+  activityId?: string;
+  sentAt?: string;
+  reminders: { sent: number; nextAt?: string };
+  acknowledged?: { by: Actor; at: string };
+}
+
+export interface AlertPolicy {
+  /** Changes closer than this to the previous alert of the patient join one alert. */
+  coalesceMs: number;
+  reminderIntervalMs: number;
+  maxReminders: number;
+}
+
+export const DEFAULT_ALERT_POLICY: AlertPolicy = { coalesceMs: 30_000, reminderIntervalMs: 120_000, maxReminders: 10 };
+
+/** A change concerns the followers when the patient is (or was just) flagged; following oneself does not. */
+export function needsAlert(before: Patient, after: Patient, changes: FieldChange[], selfFollow: boolean): boolean {
+  if (selfFollow || changes.length === 0 || !(before.flag || after.flag)) return false;
+  return after.followers.length > 0;
+}
+
+function mentionsFor(patient: Patient, changes: AlertChange[]): Actor[] {
+  const changers = new Set(changes.map((c) => c.by.id));
+  return patient.followers.filter((f) => !changers.has(f.id));
+}
+
+function stamped(changes: FieldChange[], by: Actor, at: string): AlertChange[] {
+  return changes.map((change) => ({ ...change, by, at }));
+}
+
+/** The first alert of a burst goes at once; the next one waits for the end of the window. */
+export function newAlert(id: string, patient: Patient, changes: FieldChange[], by: Actor, now: Date, policy: AlertPolicy): Alert {
+  const lastDue = patient.alerting?.lastDueAt ? Date.parse(patient.alerting.lastDueAt) : undefined;
+  const due = lastDue !== undefined && now.getTime() < lastDue + policy.coalesceMs ? new Date(lastDue + policy.coalesceMs) : now;
+  const alertChanges = stamped(changes, by, now.toISOString());
+  return {
+    id,
+    patientId: patient.id,
+    patientNumber: patient.number,
+    patientName: patient.name,
+    urgent: patient.flag?.level === 'urgent',
+    changes: alertChanges,
+    mentions: mentionsFor(patient, alertChanges),
+    createdAt: now.toISOString(),
+    dueAt: due.toISOString(),
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: due.toISOString(),
+    reminders: { sent: 0 },
+  };
+}
+
+/** A change made while the patient's alert is still waiting joins it. */
+export function mergeIntoAlert(alert: Alert, patient: Patient, changes: FieldChange[], by: Actor, now: Date): Alert {
+  const all = [...alert.changes, ...stamped(changes, by, now.toISOString())];
+  return {
+    ...alert,
+    patientName: patient.name,
+    urgent: patient.flag?.level === 'urgent',
+    changes: all,
+    mentions: mentionsFor(patient, all),
+  };
+}
+
+/** After a successful post: an urgent alert is posted again until someone acknowledges it. */
+export function markSent(alert: Alert, activityId: string, now: Date, policy: AlertPolicy): Alert {
+  const { leaseUntil: _lease, lastError: _error, ...rest } = alert;
+  const reminders = alert.urgent && !alert.acknowledged && alert.reminders.sent < policy.maxReminders
+    ? { sent: alert.reminders.sent, nextAt: new Date(now.getTime() + policy.reminderIntervalMs).toISOString() }
+    : { sent: alert.reminders.sent };
+  return { ...rest, state: 'sent', activityId: alert.activityId ?? activityId, sentAt: alert.sentAt ?? now.toISOString(), reminders };
+}
+
+export function markReminded(alert: Alert, now: Date, policy: AlertPolicy): Alert {
+  const sent = alert.reminders.sent + 1;
+  const more = !alert.acknowledged && sent < policy.maxReminders;
+  return { ...alert, reminders: more ? { sent, nextAt: new Date(now.getTime() + policy.reminderIntervalMs).toISOString() } : { sent } };
+}
+
+export function acknowledge(alert: Alert, by: Actor, now: Date): Alert {
+  if (alert.acknowledged) return alert;
+  return { ...alert, acknowledged: { by, at: now.toISOString() }, reminders: { sent: alert.reminders.sent } };
+}
+
+/** Is there anything to do for this alert now: a send (or a lapsed claim), or a reminder? */
+export function isDue(alert: Alert, now: Date): boolean {
+  const at = now.toISOString();
+  if (alert.state === 'pending') return alert.nextAttemptAt <= at;
+  if (alert.state === 'sending') return (alert.leaseUntil ?? '') <= at;
+  if (alert.state === 'sent') return Boolean(alert.reminders.nextAt && alert.reminders.nextAt <= at && !alert.acknowledged);
+  return false;
+}

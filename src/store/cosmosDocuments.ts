@@ -1,0 +1,51 @@
+import type { Container, ItemDefinition, JSONObject, OperationInput } from '@azure/cosmos';
+import { AlreadyExistsError, ConcurrentEditError } from '../domain/errors';
+import type { Versioned } from '../domain/ports';
+import { isNotFound } from './cosmosErrors';
+
+/** Properties Cosmos adds and the ones the queries need; the domain sees none of them. */
+const STORAGE_PROPERTIES = ['_rid', '_self', '_etag', '_attachments', '_ts', 'type', 'searchKey', 'sortKey', 'teamId'] as const;
+
+export function strip<T>(document: ItemDefinition): T {
+  const value: Record<string, unknown> = { ...document };
+  // A patient knows its team; the other documents only live in its partition.
+  const keepTeam = value.type === 'patient';
+  for (const key of STORAGE_PROPERTIES) if (!(key === 'teamId' && keepTeam)) delete value[key];
+  return value as T;
+}
+
+/** Batch bodies are typed as JSON; our documents are plain JSON data by construction. */
+export function asJson(document: object): JSONObject {
+  return document as JSONObject;
+}
+
+/** Point read of a document of one type in one team: anything else is "not found". */
+export async function readTyped<T>(container: Container, teamId: string, id: string, type: string): Promise<Versioned<T> | null> {
+  try {
+    const { resource, etag } = await container.item(id, teamId).read<ItemDefinition>();
+    if (!resource || resource.type !== type || resource.teamId !== teamId || !etag) return null;
+    return { value: strip<T>(resource), etag };
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/**
+ * Runs a transactional batch in one partition. Each operation names the partition too: the SDK
+ * sends it, and the local server needs it. 409 and 412 become the domain's errors.
+ */
+export async function runBatch(container: Container, partitionKey: string, operations: OperationInput[]) {
+  const response = await container.items.batch(
+    operations.map((operation) => ({ ...operation, partitionKey })),
+    partitionKey,
+  );
+  const results = response.result ?? [];
+  const failed = results.find((r) => r.statusCode >= 400 && r.statusCode !== 424);
+  if (failed?.statusCode === 409) throw new AlreadyExistsError();
+  if (failed?.statusCode === 412) throw new ConcurrentEditError();
+  if (failed || results.length !== operations.length) {
+    throw new Error(`Cosmos batch failed with status ${failed?.statusCode ?? response.code}`);
+  }
+  return results;
+}
