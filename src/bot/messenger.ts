@@ -1,10 +1,14 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { type Activity, CardFactory, type ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
+import type { ConnectorClient } from 'botframework-connector';
 import { alertCard } from '../cards/alertCard';
 import type { Alert, AlertPolicy } from '../domain/alerts';
 import type { ChannelAddress } from '../domain/ports';
 import type { Lang } from '../i18n/messages';
 import { GoneError, type Messenger, ThrottledError } from '../notifications/messenger';
+
+/** Alerts are posted for a whole channel, in the network's first language. */
+export const ALERT_LANG: Lang = 'fr';
 
 /** The channel a team's alerts go to: the conversation reference of its last used channel, as a new post. */
 export function channelAddress(activity: Activity): ChannelAddress | null {
@@ -35,7 +39,7 @@ export class BotMessenger implements Messenger {
     private readonly adapter: TeamsAdapter,
     private readonly botAppId: string,
     private readonly policy: AlertPolicy,
-    private readonly lang: Lang = 'fr',
+    private readonly lang: Lang = ALERT_LANG,
   ) {}
 
   async post(address: ChannelAddress, alert: Alert, reminder: boolean): Promise<string> {
@@ -44,7 +48,11 @@ export class BotMessenger implements Messenger {
     activity.entities = (card.msteams as { entities: Activity['entities'] }).entities;
     let id = '';
     await this.call(address, async (context) => {
-      id = (await context.sendActivity(activity))?.id ?? '';
+      // A new post in the channel (sendToConversation), not a reply to the continuation activity.
+      const outgoing = TurnContext.applyConversationReference(activity, address as unknown as ConversationReference);
+      delete outgoing.replyToId;
+      const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+      id = (await client.conversations.sendToConversation(outgoing.conversation?.id ?? '', outgoing)).id ?? '';
     });
     return id;
   }
@@ -57,13 +65,19 @@ export class BotMessenger implements Messenger {
   }
 
   private async call(address: ChannelAddress, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    try {
-      await this.adapter.continueConversationAsync(this.botAppId, address as unknown as ConversationReference, logic);
-    } catch (error) {
-      const status = statusOf(error);
-      if (status === 429) throw new ThrottledError(retryAfterMs(error));
-      if (status === 403 || status === 404) throw new GoneError(status);
-      throw error;
-    }
+    // The adapter hands errors of a proactive turn to onTurnError: keep them to decide here.
+    let failure: unknown;
+    await this.adapter.continueConversationAsync(this.botAppId, address as unknown as ConversationReference, async (context) => {
+      try {
+        await logic(context);
+      } catch (error) {
+        failure = error;
+      }
+    });
+    if (failure === undefined) return;
+    const status = statusOf(failure);
+    if (status === 429) throw new ThrottledError(retryAfterMs(failure));
+    if (status === 403 || status === 404) throw new GoneError(status);
+    throw failure;
   }
 }

@@ -45,10 +45,13 @@ export interface AlertPolicy {
 
 export const DEFAULT_ALERT_POLICY: AlertPolicy = { coalesceMs: 30_000, reminderIntervalMs: 120_000, maxReminders: 10 };
 
-/** A change concerns the followers when the patient is (or was just) flagged; following oneself does not. */
-export function needsAlert(before: Patient, after: Patient, changes: FieldChange[], selfFollow: boolean): boolean {
+/**
+ * A change concerns the followers when the patient is (or was just) flagged and someone other
+ * than the person who made it follows the patient; following oneself alerts nobody.
+ */
+export function needsAlert(before: Patient, after: Patient, changes: FieldChange[], by: Actor, selfFollow: boolean): boolean {
   if (selfFollow || changes.length === 0 || !(before.flag || after.flag)) return false;
-  return after.followers.length > 0;
+  return after.followers.some((follower) => follower.id !== by.id);
 }
 
 function mentionsFor(patient: Patient, changes: AlertChange[]): Actor[] {

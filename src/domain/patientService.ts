@@ -300,7 +300,7 @@ export class PatientService {
       if (note) changes.push({ field: 'note', new: note.text });
       const extras: WriteExtras = { note, history: historyRecord(next.id, actor, at, action, changes) };
       const selfFollow = action === 'follow';
-      if (needsAlert(current.value, next, changes, selfFollow)) {
+      if (needsAlert(current.value, next, changes, actor, selfFollow)) {
         const pending = next.alerting?.pendingId ? await this.repo.getAlert(teamId, next.alerting.pendingId) : null;
         if (pending?.value.state === 'pending') {
           extras.mergedAlert = { value: mergeIntoAlert(pending.value, next, changes, actor, now), etag: pending.etag };

@@ -1,7 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config';
-import type { Clock } from '../../src/domain/patientService';
-import { type RunningBot, startBot } from '../../src/main';
+import { type RunningBot, startBot, type StartOptions } from '../../src/main';
 import { FakeConnector, type RecordedCall } from './fakeConnector';
 import { TEAM_A } from './mothers';
 
@@ -33,20 +32,33 @@ export interface TurnResult {
 
 /** The real bot on a free port, its in-memory Cosmos, and a fake connector: driven over HTTP. */
 export class BotHarness {
-  readonly connector = new FakeConnector();
   bot!: RunningBot;
   private counter = 0;
 
-  async start(options: { clock?: Clock; logger?: Logger } = {}): Promise<void> {
-    await this.connector.start();
-    const config = loadConfig({ PORT: '0', COSMOS_LOCAL_PORT: '0', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
-    // Local port 0 would reuse nothing: each harness gets its own in-memory store.
-    this.bot = await startBot(config, options.logger ?? pino({ level: 'silent' }), { clock: options.clock });
+  /** Several harnesses may share one connector, as bot instances share Teams' service URL. */
+  constructor(readonly connector = new FakeConnector()) {}
+
+  async start(options: StartOptions & { logger?: Logger; cosmosPort?: number } = {}): Promise<void> {
+    if (!this.connector.started) await this.connector.start();
+    // Port 0: each harness gets its own in-memory store, unless it is given one to share.
+    const cosmosPort = String(options.cosmosPort ?? 0);
+    const config = loadConfig({ PORT: '0', COSMOS_LOCAL_PORT: cosmosPort, LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+    this.bot = await startBot(config, options.logger ?? pino({ level: 'silent' }), { sweepMs: 3_600_000, ...options });
   }
 
   async stop(): Promise<void> {
-    await this.bot.stop();
-    await this.connector.stop();
+    await this.bot?.stop();
+    if (this.connector.started) await this.connector.stop();
+  }
+
+  /** Lets the alert dispatcher finish what the last turns queued. */
+  async alertsSettled(): Promise<void> {
+    await this.bot.dispatcher.idle();
+  }
+
+  /** Proactive posts (alerts and reminders) the connector accepted, oldest first. */
+  posts(): RecordedCall[] {
+    return this.connector.calls.filter((c) => c.method === 'POST' && !c.activity.replyToId && c.activity.attachments?.[0]?.content?.msteams);
   }
 
   private activity(person: Person, where: Where, extra: Record<string, unknown>) {

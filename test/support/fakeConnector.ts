@@ -7,10 +7,20 @@ export interface RecordedCall {
 }
 
 /** A stand-in for the Bot Connector on 127.0.0.1 that records what the bot sends. */
+/** A scripted answer: e.g. 429 with Retry-After, 500, 403. Undefined lets the call succeed. */
+export type ConnectorScript = (call: RecordedCall) => { status: number; headers?: Record<string, string> } | undefined;
+
 export class FakeConnector {
   readonly calls: RecordedCall[] = [];
+  /** Calls that got a scripted failure instead of being accepted. */
+  readonly refused: RecordedCall[] = [];
+  script?: ConnectorScript;
   private server?: Server;
   private sequence = 0;
+
+  get started(): boolean {
+    return Boolean(this.server?.listening);
+  }
 
   get url(): string {
     const address = this.server?.address();
@@ -21,7 +31,15 @@ export class FakeConnector {
   async start(): Promise<void> {
     this.server = createServer(async (req, res) => {
       const activity = JSON.parse((await body(req)) || '{}');
-      this.calls.push({ method: req.method ?? '', path: req.url ?? '', activity });
+      const call = { method: req.method ?? '', path: req.url ?? '', activity };
+      const scripted = this.script?.(call);
+      if (scripted) {
+        this.refused.push(call);
+        res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
+        res.end(JSON.stringify({ error: { code: 'Scripted', message: `scripted ${scripted.status}` } }));
+        return;
+      }
+      this.calls.push(call);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: `activity-${++this.sequence}` }));
     });

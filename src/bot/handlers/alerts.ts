@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alertCard } from '../../cards/alertCard';
+import { ALERT_LANG } from '../messenger';
 import { forEveryone } from '../turn';
 import type { CardHandler } from './cardHandler';
 
@@ -9,5 +10,6 @@ const ackInput = z.object({ alertId: z.string().min(1).max(100) });
 export const acknowledgeAlert: CardHandler = async (turn, data) => {
   const { alertId } = ackInput.parse(data);
   const alert = await turn.deps.alerts.acknowledge(turn.teamId, turn.actor, alertId);
-  return forEveryone(alertCard(alert, turn.lang));
+  // The alert belongs to the channel: it keeps the channel's language whoever taps.
+  return forEveryone(alertCard(alert, ALERT_LANG));
 };

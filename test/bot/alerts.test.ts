@@ -1,0 +1,201 @@
+import { CosmosAlertRepository } from '../../src/store/cosmosAlertRepository';
+import { startLocalCosmos, type LocalCosmos } from '../../src/store/localCosmos';
+import { ALICE, BOB, BotHarness, cardOf, CHANNEL_A, type Person, textsOf } from '../support/botHarness';
+import { FakeConnector, type RecordedCall } from '../support/fakeConnector';
+import { fixedClock } from '../support/mothers';
+
+const CHLOE: Person = { id: '29:chloe', aadObjectId: 'aad-chloe', name: 'Chloé Roy', locale: 'fr-CA' };
+const MINUTE = 60_000;
+
+function cardText(call: RecordedCall): string {
+  return textsOf(cardOf(call)).join('\n');
+}
+
+async function flaggedPatient(bot: BotHarness, name: string, level = ''): Promise<number> {
+  const added = cardText((await bot.say(`ajouter patient ${name}`, ALICE)).sent[0]!);
+  const number = Number(/#(\d+)/.exec(added)![1]);
+  await bot.say(`suivre #${number}`, BOB);
+  await bot.say(`signaler #${number} ${level} Chute ce matin`.replace('  ', ' '), ALICE);
+  await bot.alertsSettled();
+  return number;
+}
+
+describe('alerts about flagged patients', () => {
+  const clock = fixedClock();
+  const bot = new BotHarness();
+  beforeAll(() => bot.start({ clock }));
+  afterAll(() => bot.stop());
+  beforeEach(() => {
+    clock.advance(10 * MINUTE);
+    bot.connector.script = undefined;
+  });
+
+  it('posts a card in the team channel with who changed what, and @mentions the other followers', async () => {
+    const before = bot.posts().length;
+    const n = await flaggedPatient(bot, 'Alerte Contenu');
+    const flagAlert = bot.posts().slice(before);
+    expect(flagAlert).toHaveLength(1);
+    expect(flagAlert[0]!.path).toBe(`/v3/conversations/${encodeURIComponent(CHANNEL_A.channelId)}/activities`);
+    const text = cardText(flagAlert[0]!);
+    expect(text).toContain(`Alerte · #${n} · Alerte Contenu`);
+    expect(text).toContain('Alice Tremblay · Signalement : (vide) → attention: Chute ce matin');
+    expect(text).toContain('Pour : <at>Bob Smith</at>');
+    expect(flagAlert[0]!.activity.entities).toEqual([{ type: 'mention', text: '<at>Bob Smith</at>', mentioned: { id: '29:bob', name: 'Bob Smith' } }]);
+    expect(cardOf(flagAlert[0]!).msteams.entities).toEqual(flagAlert[0]!.activity.entities);
+
+    clock.advance(MINUTE);
+    await bot.say(`note #${n} Tension 90/60`, BOB);
+    await bot.alertsSettled();
+    const noteAlert = bot.posts().slice(before + 1);
+    expect(noteAlert).toHaveLength(1);
+    expect(cardText(noteAlert[0]!)).toContain('Bob Smith · Note de suivi : (vide) → Tension 90/60');
+    expect(noteAlert[0]!.activity.entities.map((e: any) => e.mentioned.name)).toEqual(['Alice Tremblay']);
+  });
+
+  it('alerts nobody about an unflagged patient, or about someone following it', async () => {
+    const added = cardText((await bot.say('ajouter patient Sans Signalement', ALICE)).sent[0]!);
+    const n = Number(/#(\d+)/.exec(added)![1]);
+    const before = bot.posts().length;
+    await bot.say(`suivre #${n}`, BOB);
+    await bot.say(`modifier chambre #${n} 1A`, ALICE);
+    await bot.alertsSettled();
+    expect(bot.posts().length).toBe(before);
+  });
+
+  it('coalesces a burst of changes: the first goes at once, the rest in one alert at the end of the window', async () => {
+    const n = await flaggedPatient(bot, 'Alerte Rafale');
+    clock.advance(MINUTE);
+    const before = bot.posts().length;
+    for (const room of ['2A', '2B', '2C', '2D', '2E']) {
+      await bot.say(`modifier chambre #${n} ${room}`, ALICE);
+      clock.advance(2_000);
+    }
+    await bot.alertsSettled();
+    expect(bot.posts().length - before).toBe(1);
+    clock.advance(30_000);
+    await bot.bot.dispatcher.sweep();
+    const burst = bot.posts().slice(before);
+    expect(burst).toHaveLength(2);
+    expect(cardText(burst[0]!)).toContain('→ 2A');
+    const trailing = cardText(burst[1]!);
+    for (const room of ['2B', '2C', '2D', '2E']) expect(trailing).toContain(`→ ${room}`);
+  });
+
+  it('posts reminders of an urgent flag every interval until a follower acknowledges, then shows who and when', async () => {
+    const before = bot.posts().length;
+    const n = await flaggedPatient(bot, 'Alerte Urgente', 'urgent');
+    const [alert] = bot.posts().slice(before);
+    expect(cardText(alert!)).toContain(`⚠ URGENT · Alerte · #${n}`);
+    for (const count of [1, 2]) {
+      clock.advance(2 * MINUTE + 1000);
+      await bot.bot.dispatcher.sweep();
+      expect(bot.posts().length - before).toBe(1 + count);
+      expect(cardText(bot.posts().at(-1)!)).toContain(`Rappel ${count} sur 10`);
+    }
+    const ack = cardOf(alert!).actions ?? cardOf(alert!).body.find((b: any) => b.type === 'ActionSet').actions;
+    const vu = ack.find((a: any) => a.title === 'Vu');
+    const tapped = await bot.execute(vu.verb, vu.data, BOB);
+    expect(textsOf(tapped.body.value).join('\n')).toMatch(/Vu par Bob Smith/);
+    expect(textsOf(tapped.body.value).join('\n')).not.toContain('Vu\n');
+    expect(tapped.sent.some((c) => c.method === 'PUT' && cardText(c).includes('Vu par Bob Smith'))).toBe(true);
+    clock.advance(10 * MINUTE);
+    await bot.bot.dispatcher.sweep();
+    expect(bot.posts().length - before).toBe(3);
+    const again = await bot.execute(vu.verb, vu.data, CHLOE);
+    expect(textsOf(again.body.value).join('\n')).toContain('Vu par Bob Smith');
+  });
+
+  it('stops reminding after the configured number of reminders', async () => {
+    const before = bot.posts().length;
+    await flaggedPatient(bot, 'Alerte Sans Réponse', 'urgent');
+    for (let i = 0; i < 12; i++) {
+      clock.advance(2 * MINUTE + 1000);
+      await bot.bot.dispatcher.sweep();
+    }
+    expect(bot.posts().length - before).toBe(11);
+  });
+
+  it('delivers everything through a storm of 429s, honouring Retry-After, and nothing twice', async () => {
+    let refusals = 0;
+    bot.connector.script = (call) => (call.method === 'POST' && call.activity.attachments?.[0]?.content?.msteams && refusals++ < 6 ? { status: 429, headers: { 'Retry-After': '0' } } : undefined);
+    const before = bot.posts().length;
+    const numbers = [];
+    for (let i = 0; i < 3; i++) numbers.push(await flaggedPatient(bot, `Tempête ${i}`));
+    for (let round = 0; round < 10 && bot.posts().length - before < 3; round++) {
+      clock.advance(5_000);
+      await bot.bot.dispatcher.sweep();
+    }
+    const delivered = bot.posts().slice(before).map((c) => cardText(c));
+    expect(refusals).toBeGreaterThanOrEqual(6);
+    expect(delivered).toHaveLength(3);
+    for (const n of numbers) expect(delivered.filter((t) => t.includes(`#${n} ·`))).toHaveLength(1);
+  });
+
+  it('retries after server errors with backoff, then delivers once', async () => {
+    let failures = 0;
+    bot.connector.script = (call) => (call.activity.attachments?.[0]?.content?.msteams && failures++ < 2 ? { status: 500 } : undefined);
+    const before = bot.posts().length;
+    await flaggedPatient(bot, 'Erreur Serveur');
+    for (let round = 0; round < 6; round++) {
+      clock.advance(30_000);
+      await bot.bot.dispatcher.sweep();
+    }
+    expect(bot.posts().length - before).toBe(1);
+  });
+
+  it('marks an alert undeliverable when the bot was removed (403), without a retry loop', async () => {
+    bot.connector.script = (call) => (call.activity.attachments?.[0]?.content?.msteams ? { status: 403 } : undefined);
+    const refusedBefore = bot.connector.refused.length;
+    await flaggedPatient(bot, 'Équipe Quittée');
+    for (let round = 0; round < 5; round++) {
+      clock.advance(MINUTE);
+      await bot.bot.dispatcher.sweep();
+    }
+    expect(bot.connector.refused.length - refusedBefore).toBe(1);
+    const repo = new CosmosAlertRepository(bot.bot.container);
+    const { resources } = await bot.bot.container.items
+      .query({ query: "SELECT * FROM c WHERE c.teamId = @t AND c.type = 'alert' AND c.state = 'undeliverable'", parameters: [{ name: '@t', value: CHANNEL_A.teamId }] })
+      .fetchAll();
+    expect(resources).toHaveLength(1);
+    expect(resources[0].lastError).toContain('403');
+    expect(await repo.dueAlerts(CHANNEL_A.teamId, new Date(clock.now().getTime() + 3600_000))).toHaveLength(0);
+  });
+});
+
+describe('alerts survive a crash between the write and the send', () => {
+  let cosmos: LocalCosmos;
+  const clock = fixedClock();
+  const connector = new FakeConnector();
+  const first = new BotHarness(connector);
+  const second = new BotHarness(connector);
+  beforeAll(async () => {
+    cosmos = await startLocalCosmos(0);
+  });
+  afterAll(async () => {
+    await second.stop();
+    await cosmos.close();
+  });
+
+  it('sends after restart what the stopped instance had written, once, even with two instances sweeping', async () => {
+    const port = Number(new URL(cosmos.endpoint).port);
+    await first.start({ clock, cosmosPort: port });
+    // The "crash": the dispatcher is gone before the write, so nothing is sent by this instance.
+    await first.bot.dispatcher.stop();
+    await flaggedPatient(first, 'Après Redémarrage');
+    expect(first.posts()).toHaveLength(0);
+    await first.bot.stop();
+    expect(second.posts()).toHaveLength(0);
+
+    await second.start({ clock, cosmosPort: port });
+    const third = new BotHarness(connector);
+    await third.start({ clock, cosmosPort: port });
+    try {
+      await Promise.all([second.bot.dispatcher.sweep(), third.bot.dispatcher.sweep(), second.bot.dispatcher.sweep()]);
+      const delivered = second.posts();
+      expect(delivered).toHaveLength(1);
+      expect(cardText(delivered[0]!)).toContain('Après Redémarrage');
+    } finally {
+      await third.bot.stop();
+    }
+  });
+});
