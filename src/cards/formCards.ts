@@ -119,6 +119,7 @@ export function flagFormCard(patient: Patient, lang: Lang, options: { values?: {
     label: t(lang, 'field.flagLevel'),
     style: 'expanded',
     isRequired: true,
+    errorMessage: t(lang, 'usage.flag'),
     value: options.values?.level ?? patient.flag?.level ?? 'attention',
     choices: (['attention', 'urgent'] as const).map((value) => ({ title: t(lang, `flag.level.${value}`), value })),
   };

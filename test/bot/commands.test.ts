@@ -155,4 +155,24 @@ describe('typed commands, French and English', () => {
     const note = 'Pansement refait; la fille (Ginette) passera jeudi après-midi. '.repeat(5).trim();
     expect(cardText(await bot.say(`note #${n} ${note}`))).toContain(note);
   });
+
+  it('flags, unflags, follows and lists what I follow, in both languages', async () => {
+    const n = await addPatient('Drapeau Patient');
+    const flagged = cardText(await bot.say(`signaler #${n} Chute ce matin`));
+    expect(flagged).toContain('ATTENTION · Chute ce matin');
+    expect(flagged).toContain('Suivi par : Alice Tremblay');
+    expect(cardText(await bot.say(`flag #${n} urgent Saturation 88%`, BOB))).toContain('⚠ URGENT · Saturation 88%');
+    expect(cardText(await bot.say('liste signalés'))).toContain(`#${n} · Drapeau Patient`);
+    expect(cardText(await bot.say('following', BOB))).toContain(`#${n} · Drapeau Patient`);
+    expect(cardText(await bot.say(`unfollow #${n}`, BOB))).toContain('You no longer follow patient');
+    expect(cardText(await bot.say('following', BOB))).toContain('You follow no patient.');
+    expect(cardText(await bot.say(`follow #${n}`, BOB))).toContain('You follow patient');
+    expect(replyText(await bot.say(`suivre #${n}`, BOB))).toContain('You already follow this patient.');
+    expect(cardText(await bot.say('mes suivis'))).toContain(`#${n} · Drapeau Patient`);
+    expect(cardText(await bot.say(`ne plus suivre #${n}`))).toContain('Vous ne suivez plus le patient');
+    expect(cardText(await bot.say(`retirer signalement #${n}`))).toContain('Signalement retiré');
+    expect(replyText(await bot.say(`unflag #${n}`, BOB))).toContain('This patient is not flagged.');
+    expect(replyText(await bot.say(`signaler #${n}`))).toContain('signaler <numéro ou nom> [urgent] <raison>');
+    expect(cardText(await bot.say('liste signalés'))).not.toContain(`#${n} · Drapeau Patient`);
+  });
 });

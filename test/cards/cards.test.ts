@@ -1,8 +1,10 @@
 import type { AdaptiveCard } from '../../src/cards/adaptive';
-import { inactiveFormCard, noteFormCard, patientFormCard } from '../../src/cards/formCards';
+import { alertCard } from '../../src/cards/alertCard';
+import { flagFormCard, inactiveFormCard, noteFormCard, patientFormCard } from '../../src/cards/formCards';
 import { helpCard, messageCard } from '../../src/cards/helpCard';
-import { choiceCard, listCard, PAGE_SIZE } from '../../src/cards/listCard';
+import { choiceCard, followingCard, listCard, PAGE_SIZE } from '../../src/cards/listCard';
 import { patientCard } from '../../src/cards/patientCard';
+import type { Alert } from '../../src/domain/alerts';
 import type { Patient } from '../../src/domain/patient';
 import type { Lang } from '../../src/i18n/messages';
 import { actionsOf, textsOf } from '../support/botHarness';
@@ -47,6 +49,30 @@ function page(patients: Patient[]) {
   return { patients, total: 1000, firstKey: 'k-first', lastKey: 'k-last', hasNewer: true, hasOlder: true };
 }
 
+function alert(urgent: boolean): Alert {
+  const by = { id: 'x', name: 'Benoît-Xavier Gagnon-Desrochers' };
+  const followers = Array.from({ length: 6 }, (_, i) => ({ id: `f${i}`, mri: `29:f${i}`, name: `Marie-Ève Côté-Tremblay ${i}` }));
+  return {
+    id: 'alert-1',
+    patientId: 'p1',
+    patientNumber: 1,
+    patientName: LONG_FRENCH_NAME,
+    urgent,
+    changes: [
+      { field: 'flag', old: undefined, new: 'urgent: Chute ce matin, saturation à 88 %', by, at: NOW.toISOString() },
+      { field: 'note', new: LONG_NOTE.slice(0, 300), by, at: NOW.toISOString() },
+      { field: 'room', old: '3B-12', new: 'Urgence, civière 4', by, at: NOW.toISOString() },
+    ],
+    mentions: followers,
+    createdAt: NOW.toISOString(),
+    dueAt: NOW.toISOString(),
+    state: 'sent',
+    attempts: 1,
+    nextAttemptAt: NOW.toISOString(),
+    reminders: { sent: 3 },
+  };
+}
+
 function allCards(lang: Lang): Array<{ name: string; card: AdaptiveCard }> {
   const flagged = patient(7, { flag: { level: 'urgent', reason: 'Chute ce matin, saturation à 88 %', by: nurse, at: NOW.toISOString() } });
   const watched = patient(8, { flag: { level: 'attention', reason: 'Appétit en baisse', by: nurse, at: NOW.toISOString() } });
@@ -66,6 +92,10 @@ function allCards(lang: Lang): Array<{ name: string; card: AdaptiveCard }> {
     { name: 'form-inactive', card: inactiveFormCard(patient(4), lang) },
     { name: 'help', card: helpCard(lang) },
     { name: 'message', card: messageCard(notice, lang) },
+    { name: 'form-flag', card: flagFormCard(flagged, lang) },
+    { name: 'following', card: followingCard(rows.slice(0, 5), lang) },
+    { name: 'alert-urgent', card: alertCard(alert(true), lang, { reminder: true }) },
+    { name: 'alert-acknowledged', card: alertCard({ ...alert(false), acknowledged: { by: nurse, at: NOW.toISOString() } }, lang) },
   ];
 }
 
