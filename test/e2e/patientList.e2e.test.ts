@@ -55,4 +55,22 @@ describe('patient list in the Playground', () => {
     const inactive = await ui.askBot('liste inactifs', { withCard: true, contains: 'Patients inactifs' });
     expect(inactive.text).toContain('#1 · Jeanne Essai-Bout-en-Bout');
   }, 180_000);
+
+  it('flags a patient, another member changes her, and the follower gets the alert with a mention and acknowledges it', async () => {
+    await ui.setDesktopViewport();
+    await ui.askBot('ajouter patient Rose Alerte-Mobile', { withCard: true, contains: 'Patient #2 ajouté.' });
+    await ui.askBot('signaler #2 urgent Chute ce matin', { withCard: true, contains: '⚠ URGENT · Chute ce matin' });
+    const before = await ui.messages();
+    // Benoît, another member of the team, changes the patient Alice follows.
+    await ui.sendMessageAs('Benoît', 'modifier chambre #2 Urgence civière 4', { locale: 'fr-CA' });
+    const alert = await ui.waitForBotMessage({ after: before, withCard: true, contains: 'Alerte · #2 · Rose Alerte-Mobile' });
+    expect(alert.text).toContain('Benoît Gagnon (méd.) · Chambre / unité : (vide) → Urgence civière 4');
+    expect(alert.text).toContain('Alice Tremblay (inf.)');
+    const posted = pg!.activities.length;
+    expect(posted).toBeGreaterThan(0);
+    await ui.tapCardButton('Vu', { message: alert });
+    const acknowledged = await ui.waitForBotMessage({ contains: /Vu par Alice Tremblay \(inf\.\)/ });
+    expect(acknowledged.text).not.toMatch(/\bVu\b\s*$/);
+    await ui.screenshot('alert-acknowledged');
+  }, 180_000);
 });

@@ -8,7 +8,7 @@ export interface RecordedCall {
 
 /** A stand-in for the Bot Connector on 127.0.0.1 that records what the bot sends. */
 /** A scripted answer: e.g. 429 with Retry-After, 500, 403. Undefined lets the call succeed. */
-export type ConnectorScript = (call: RecordedCall) => { status: number; headers?: Record<string, string> } | undefined;
+export type ConnectorScript = (call: RecordedCall) => { status: number; headers?: Record<string, string>; delayMs?: number } | undefined;
 
 export class FakeConnector {
   readonly calls: RecordedCall[] = [];
@@ -33,7 +33,8 @@ export class FakeConnector {
       const activity = JSON.parse((await body(req)) || '{}');
       const call = { method: req.method ?? '', path: req.url ?? '', activity };
       const scripted = this.script?.(call);
-      if (scripted) {
+      if (scripted?.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
+      if (scripted && scripted.status >= 300) {
         this.refused.push(call);
         res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
         res.end(JSON.stringify({ error: { code: 'Scripted', message: `scripted ${scripted.status}` } }));
