@@ -17,11 +17,18 @@ const schema = z
     COSMOS_DATABASE: z.string().trim().min(1).default('telesante'),
     COSMOS_CONTAINER: z.string().trim().min(1).default('teamdata'),
     COSMOS_LOCAL_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+    ALLOWED_TENANT_IDS: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean)),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
     if (env.BOT_ID && env.BOT_TYPE !== 'MultiTenant' && !env.BOT_TENANT_ID) {
       ctx.addIssue({ code: 'custom', path: ['BOT_TENANT_ID'], message: `BOT_TENANT_ID is required with BOT_TYPE=${env.BOT_TYPE}` });
+    }
+    if (env.BOT_ID && env.BOT_TYPE === 'MultiTenant' && env.ALLOWED_TENANT_IDS.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['ALLOWED_TENANT_IDS'], message: 'ALLOWED_TENANT_IDS is required with BOT_TYPE=MultiTenant' });
     }
     if (env.BOT_ID && env.BOT_TYPE !== 'UserAssignedMsi' && !env.BOT_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['BOT_PASSWORD'], message: `BOT_PASSWORD is required with BOT_TYPE=${env.BOT_TYPE}` });
@@ -34,6 +41,8 @@ export interface Config {
   bot?: { appId: string; type: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMsi'; tenantId?: string; password?: string };
   /** Azure Cosmos DB when an endpoint is set; otherwise the in-memory local server. */
   cosmos: { endpoint?: string; database: string; container: string; localPort: number };
+  /** Tenants served; empty: the bot's own tenant in production, any tenant locally. */
+  allowedTenantIds: string[];
   logLevel: string;
 }
 
@@ -51,6 +60,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     bot: e.BOT_ID ? { appId: e.BOT_ID, type: e.BOT_TYPE, tenantId: e.BOT_TENANT_ID, password: e.BOT_PASSWORD } : undefined,
     cosmos: { endpoint: e.COSMOS_ENDPOINT, database: e.COSMOS_DATABASE, container: e.COSMOS_CONTAINER, localPort: e.COSMOS_LOCAL_PORT },
+    allowedTenantIds: e.ALLOWED_TENANT_IDS,
     logLevel: e.LOG_LEVEL,
   };
+}
+
+export function tenantPolicy(config: Config): (tenantId: string | undefined) => boolean {
+  const allowed = config.allowedTenantIds.length ? config.allowedTenantIds : config.bot?.tenantId ? [config.bot.tenantId] : [];
+  if (allowed.length === 0) return () => true;
+  return (tenantId) => tenantId !== undefined && allowed.includes(tenantId);
 }

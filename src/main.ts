@@ -8,7 +8,9 @@ import { ChannelBook } from './bot/turn';
 import { type AlertPolicy, DEFAULT_ALERT_POLICY } from './domain/alerts';
 import { AlertDispatcher } from './notifications/dispatcher';
 import { CosmosAlertRepository } from './store/cosmosAlertRepository';
-import type { Config } from './config';
+import { type Config, tenantPolicy } from './config';
+import { TeamService } from './domain/teamService';
+import { CosmosTeamRepository } from './store/cosmosTeamRepository';
 import { type Clock, PatientService, systemClock } from './domain/patientService';
 import { langOf, t } from './i18n/messages';
 import { createServer } from './server';
@@ -76,7 +78,16 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     log: logger.child({ component: 'alerts' }),
   });
   const patients = new PatientService(new CosmosPatientRepository(container), { clock, alertPolicy, onAlert: (teamId) => dispatcher.kick(teamId) });
-  const deps = { patients, alerts: dispatcher, channels: new ChannelBook(alertRepository), clock, logger, newId: randomUUID };
+  const deps = {
+    patients,
+    teams: new TeamService(new CosmosTeamRepository(container)),
+    tenantAllowed: tenantPolicy(config),
+    alerts: dispatcher,
+    channels: new ChannelBook(alertRepository),
+    clock,
+    logger,
+    newId: randomUUID,
+  };
   const app = createApp(adapter, deps, config.bot?.appId);
   const http = createServer({ adapter, app, container, logger });
   dispatcher.start();

@@ -8,7 +8,9 @@ import { acknowledgeAlert } from './handlers/alerts';
 import { flagPatient, followPatient, openFlagForm, unflagPatient, unfollowPatient } from './handlers/flags';
 import { openNoteForm, saveNote } from './handlers/notes';
 import { openInactiveForm, setActive, setInactive } from './handlers/status';
+import { pageHistory, saveSettings } from './handlers/team';
 import { handleText } from './handlers/text';
+import { t } from '../i18n/messages';
 import { channelAddress } from './messenger';
 import { type BotDeps, turnOf, updatePostedCard } from './turn';
 
@@ -33,6 +35,8 @@ const CARD_ROUTES: Record<Verb, CardHandler> = {
   [VERBS.follow]: followPatient,
   [VERBS.unfollow]: unfollowPatient,
   [VERBS.ack]: acknowledgeAlert,
+  [VERBS.history]: pageHistory,
+  [VERBS.settingsSave]: saveSettings,
 };
 
 export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: string): Application<TurnState> {
@@ -43,6 +47,22 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
     removeRecipientMention: true,
     startTypingTimer: false,
     longRunningMessages: false,
+  });
+
+  // Only configured tenants are served; others get a polite refusal and nothing is stored.
+  app.turn('beforeTurn', async (context) => {
+    const activity = context.activity;
+    const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    if (deps.tenantAllowed(tenantId)) return true;
+    const turn = turnOf(context, deps);
+    turn.log.warn({ event: 'tenant-refused' }, 'request from a tenant that is not served');
+    const text = t(turn.lang, 'error.tenantRefused');
+    if (activity.type === 'invoke') {
+      await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } } });
+    } else if (activity.type === 'message') {
+      await context.sendActivity(text);
+    }
+    return false;
   });
 
   // Every turn in a team channel records it as the team's alert channel (the last one used wins).

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EDITABLE_FIELDS, type EditableField } from '../domain/patient';
 
 /**
  * Shapes of what card buttons send back. Anything the client could have edited is checked here;
@@ -11,12 +12,7 @@ export const patientRef = z.object({ patientId: id, version: z.coerce.number().i
 
 export const detailsInput = z.object({
   name: z.string().max(1000).default(''),
-  room: text(1000),
-  dateOfBirth: text(1000),
-  fileNumber: text(1000),
-  reason: text(5000),
-  phone: text(1000),
-  clinician: text(1000),
+  ...(Object.fromEntries(EDITABLE_FIELDS.map((field) => [field, text(5000)])) as Record<EditableField, ReturnType<typeof text>>),
 });
 
 export const createInput = detailsInput.extend({ requestId: id });

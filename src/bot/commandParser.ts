@@ -17,11 +17,26 @@ export type Command =
   | { kind: 'follow'; ref: string }
   | { kind: 'unfollow'; ref: string }
   | { kind: 'following' }
+  | { kind: 'history'; ref: string }
+  | { kind: 'settings' }
+  | { kind: 'grant' }
+  | { kind: 'revoke' }
   /** A known command with a missing or wrong part: answered with that command's usage. */
   | { kind: 'usage'; command: UsageTopic }
   | { kind: 'unknown' };
 
-export type UsageTopic = 'show' | 'note' | 'set' | 'inactive' | 'active' | 'list' | 'flag' | 'unflag' | 'follow' | 'unfollow';
+export type UsageTopic =
+  | 'show'
+  | 'note'
+  | 'set'
+  | 'inactive'
+  | 'active'
+  | 'list'
+  | 'flag'
+  | 'unflag'
+  | 'follow'
+  | 'unfollow'
+  | 'history';
 
 const FIELD_WORDS: Record<string, EditableField> = {
   room: 'room', unit: 'room', bed: 'room', chambre: 'room', unite: 'room', lit: 'room',
@@ -82,6 +97,11 @@ const PHRASES = ([
   [['follow'], one('follow')], [['suivre'], one('follow')],
   [['unfollow'], one('unfollow')], [['ne', 'plus', 'suivre'], one('unfollow')],
   [['following'], () => ({ kind: 'following' })], [['mes', 'suivis'], () => ({ kind: 'following' })],
+  [['history'], one('history')], [['historique'], one('history')],
+  [['settings'], () => ({ kind: 'settings' })], [['parametres'], () => ({ kind: 'settings' })],
+  // The person is named by an @mention, which the bot reads from the activity's entities.
+  [['grant', 'superuser'], () => ({ kind: 'grant' })], [['nommer', 'superutilisateur'], () => ({ kind: 'grant' })],
+  [['revoke', 'superuser'], () => ({ kind: 'revoke' })], [['retirer', 'superutilisateur'], () => ({ kind: 'revoke' })],
 ] satisfies Phrase[]).sort((a, b) => b[0].length - a[0].length);
 
 export function parseCommand(input: string): Command {
@@ -138,7 +158,7 @@ function inactive(rest: Token[]): Command {
 }
 
 /** Commands that take exactly one patient reference. */
-function one(kind: 'active' | 'unflag' | 'follow' | 'unfollow') {
+function one(kind: 'active' | 'unflag' | 'follow' | 'unfollow' | 'history') {
   return (rest: Token[]): Command => (rest.length === 1 && rest[0] ? { kind, ref: rest[0].raw } : { kind: 'usage', command: kind });
 }
 

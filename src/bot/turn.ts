@@ -3,14 +3,22 @@ import type { Logger } from 'pino';
 import type { AdaptiveCard, Notice } from '../cards/adaptive';
 import { messageCard } from '../cards/helpCard';
 import { DomainError } from '../domain/errors';
-import type { Actor } from '../domain/patient';
-import type { Clock, PatientService } from '../domain/patientService';
+import { type FieldView, fieldViews } from '../cards/fields';
+import { type FormValues, patientFormCard } from '../cards/formCards';
+import { patientCard } from '../cards/patientCard';
+import type { Actor, Patient } from '../domain/patient';
+import type { TeamSettings } from '../domain/team';
+import type { TeamService } from '../domain/teamService';
+import type { Clock, MutationResult, PatientService } from '../domain/patientService';
 import type { AlertRepository, ChannelAddress } from '../domain/ports';
 import type { AlertDispatcher } from '../notifications/dispatcher';
 import { type Lang, langOf, type MessageKey, t } from '../i18n/messages';
 
 export interface BotDeps {
   patients: PatientService;
+  teams: TeamService;
+  /** Whether a tenant is served (ALLOWED_TENANT_IDS). */
+  tenantAllowed: (tenantId: string | undefined) => boolean;
   alerts: Pick<AlertDispatcher, 'acknowledge'>;
   channels: ChannelBook;
   clock: Clock;
@@ -41,6 +49,8 @@ export interface Turn {
   lang: Lang;
   /** Carries the activity id as correlation id; never the activity's text. */
   log: Logger;
+  /** The team's settings, read once per turn (the first user of a team becomes its superuser). */
+  settings(): Promise<TeamSettings>;
 }
 
 export function turnOf(context: TurnContext, deps: BotDeps): Turn {
@@ -50,7 +60,43 @@ export function turnOf(context: TurnContext, deps: BotDeps): Turn {
   const teamId = channelData?.team?.id ?? activity.conversation.id;
   const actor = { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name ?? '', mri: activity.from.id };
   const log = deps.logger.child({ correlationId: activity.id ?? activity.replyToId, activityType: activity.type });
-  return { context, deps, teamId, actor, lang: langOf(activity.locale), log };
+  let settings: Promise<TeamSettings> | undefined;
+  return {
+    context,
+    deps,
+    teamId,
+    actor,
+    lang: langOf(activity.locale),
+    log,
+    settings: () => (settings ??= deps.teams.settings(teamId, actor)),
+  };
+}
+
+/** The fields the team uses, under its labels. */
+export async function teamFields(turn: Turn): Promise<FieldView[]> {
+  return fieldViews(turn.lang, await turn.settings());
+}
+
+/** The add or edit form as this team shows it. */
+export async function showForm(
+  turn: Turn,
+  target: Parameters<typeof patientFormCard>[1],
+  options: { values?: FormValues; notice?: Notice } = {},
+): Promise<AdaptiveCard> {
+  return patientFormCard(turn.lang, target, { ...options, now: turn.deps.clock.now(), fields: await teamFields(turn) });
+}
+
+/** The patient card as this team shows it. */
+export async function showPatient(turn: Turn, patient: Patient, notice?: Notice): Promise<AdaptiveCard> {
+  return patientCard(patient, turn.lang, { notice, now: turn.deps.clock.now(), fields: await teamFields(turn) });
+}
+
+/** The patient card after a change: what was done, or that nothing needed changing. */
+export async function showChange(turn: Turn, result: MutationResult, doneKey: MessageKey): Promise<AdaptiveCard> {
+  const done = result.changed
+    ? notice(turn, doneKey, 'Good', { number: result.patient.number })
+    : notice(turn, 'done.unchanged', 'Default');
+  return showPatient(turn, result.patient, done);
 }
 
 export function notice(turn: Turn, key: MessageKey, color: Notice['color'], params: Record<string, string | number> = {}): Notice {

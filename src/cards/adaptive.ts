@@ -29,6 +29,8 @@ export const VERBS = {
   follow: 'patient.follow',
   unfollow: 'patient.unfollow',
   ack: 'alert.ack',
+  history: 'patient.history',
+  settingsSave: 'settings.save',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 

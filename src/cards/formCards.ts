@@ -1,6 +1,8 @@
 import { EDITABLE_FIELDS, type EditableField, FIELD_MAX, FLAG_REASON_MAX, INACTIVE_REASONS, NAME_MAX, NOTE_MAX, type Patient } from '../domain/patient';
 import { type Lang, t } from '../i18n/messages';
 import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, VERBS } from './adaptive';
+import { LABEL_MAX, LIST_NAME_MAX, type TeamSettings } from '../domain/team';
+import { type FieldView, fieldViews } from './fields';
 import template from './templates/form.json';
 
 /** What the person had typed, given back when a form is refused so that nothing is lost. */
@@ -16,14 +18,15 @@ function render(heading: string, inputs: object[], actions: ExecuteAction[], lan
   });
 }
 
-function fieldInput(field: EditableField, value: string | undefined, lang: Lang, today: string): object {
-  const common = { id: field, label: t(lang, `field.${field}`), value: value ?? '' };
+function fieldInput({ field, label }: FieldView, value: string | undefined, lang: Lang, today: string): object {
+  const common = { id: field, label, value: value ?? '' };
   if (field === 'dateOfBirth') return { type: 'Input.Date', ...common, max: today, placeholder: t(lang, 'placeholder.date') };
+  if (field === 'ptiDate') return { type: 'Input.Date', ...common, placeholder: t(lang, 'placeholder.date') };
   return {
     type: 'Input.Text',
     ...common,
     maxLength: FIELD_MAX[field],
-    ...(field === 'reason' && { isMultiline: true }),
+    ...((field === 'reason' || field === 'address') && { isMultiline: true }),
     ...(field === 'phone' && { style: 'Tel' }),
   };
 }
@@ -32,9 +35,10 @@ function fieldInput(field: EditableField, value: string | undefined, lang: Lang,
 export function patientFormCard(
   lang: Lang,
   target: { mode: 'create'; requestId: string } | { mode: 'edit'; patient: Patient },
-  options: { values?: FormValues; notice?: Notice; now?: Date } = {},
+  options: { values?: FormValues; notice?: Notice; now?: Date; fields?: FieldView[] } = {},
 ): AdaptiveCard {
   const patient = target.mode === 'edit' ? target.patient : undefined;
+  const fields = options.fields ?? fieldViews(lang);
   const values: FormValues = options.values ?? (patient ? { name: patient.name, ...pickFields(patient) } : {});
   const today = (options.now ?? new Date()).toISOString().slice(0, 10);
   const inputs = [
@@ -48,7 +52,7 @@ export function patientFormCard(
       isRequired: true,
       errorMessage: t(lang, 'form.required'),
     },
-    ...EDITABLE_FIELDS.map((field) => fieldInput(field, values[field], lang, today)),
+    ...fields.map((view) => fieldInput(view, values[view.field], lang, today)),
   ];
   const actions = patient
     ? [
@@ -146,4 +150,29 @@ export function flagFormCard(patient: Patient, lang: Lang, options: { values?: {
 
 function pickFields(patient: Patient): FormValues {
   return Object.fromEntries(EDITABLE_FIELDS.map((field) => [field, patient[field] ?? '']));
+}
+
+/** Superusers only: how the team's list works. Shows the team id that the import tool takes. */
+export function settingsFormCard(settings: TeamSettings, teamId: string, lang: Lang, options: { notice?: Notice } = {}): AdaptiveCard {
+  const inputs: object[] = [
+    { type: 'TextBlock', text: t(lang, 'settings.teamId', { teamId }), wrap: true, size: 'Small', fontType: 'Monospace' },
+    { type: 'TextBlock', text: t(lang, 'settings.superusers', { names: settings.superusers.map((s) => plain(s.name)).join(', ') }), wrap: true, size: 'Small' },
+    { type: 'Input.Text', id: 'listName', label: t(lang, 'field.listName'), value: settings.listName ?? '', maxLength: LIST_NAME_MAX },
+    { type: 'Input.Number', id: 'retentionMonths', label: t(lang, 'field.retentionMonths'), value: settings.retentionMonths, min: 1, max: 120 },
+    { type: 'Input.Number', id: 'reminderIntervalMinutes', label: t(lang, 'field.reminderIntervalMinutes'), value: settings.reminderIntervalMinutes, min: 1, max: 60 },
+    ...EDITABLE_FIELDS.flatMap((field) => {
+      const standard = t(lang, `field.${field}`);
+      return [
+        { type: 'Input.Toggle', id: `enabled_${field}`, title: t(lang, 'field.enabled', { label: standard }), value: String(settings.fields[field]?.enabled ?? false), valueOn: 'true', valueOff: 'false' },
+        { type: 'Input.Text', id: `label_${field}`, label: t(lang, 'field.label', { label: standard }), placeholder: standard, value: settings.fields[field]?.label ?? '', maxLength: LABEL_MAX },
+      ];
+    }),
+  ];
+  return render(
+    t(lang, 'settings.title'),
+    inputs,
+    [executeAction(t(lang, 'action.save'), VERBS.settingsSave, {}, { style: 'positive', inputs: true })],
+    lang,
+    options.notice,
+  );
 }

@@ -1,7 +1,8 @@
-import { EDITABLE_FIELDS, type Patient } from '../domain/patient';
+import type { EditableField, Patient } from '../domain/patient';
 import { ageOn, formatDate, formatDateTime } from '../i18n/format';
 import { type Lang, t } from '../i18n/messages';
 import { type AdaptiveCard, executeAction, expand, type Notice, plain, VERBS } from './adaptive';
+import { type FieldView, fieldViews } from './fields';
 import template from './templates/patient.json';
 
 /** Header colour and text marker of a flagged patient (colour alone is not enough). */
@@ -27,15 +28,20 @@ export function statusText(patient: Patient, lang: Lang): string {
   return t(lang, 'status.active');
 }
 
-export function fieldValue(patient: Patient, field: (typeof EDITABLE_FIELDS)[number], lang: Lang, now: Date): string | undefined {
+export function fieldValue(patient: Patient, field: EditableField, lang: Lang, now: Date): string | undefined {
   const value = patient[field];
   if (value === undefined) return undefined;
   if (field === 'dateOfBirth') return `${value} (${t(lang, 'patient.age', { age: ageOn(value, now) })})`;
   return plain(value);
 }
 
-export function patientCard(patient: Patient, lang: Lang, options: { notice?: Notice; now?: Date } = {}): AdaptiveCard {
+export function patientCard(
+  patient: Patient,
+  lang: Lang,
+  options: { notice?: Notice; now?: Date; fields?: FieldView[] } = {},
+): AdaptiveCard {
   const now = options.now ?? new Date();
+  const fields = options.fields ?? fieldViews(lang);
   const look = flagLook(patient, lang);
   const ref = { patientId: patient.id, version: patient.version };
   const statusAction =
@@ -52,9 +58,9 @@ export function patientCard(patient: Patient, lang: Lang, options: { notice?: No
     markerColor: look.markerColor,
     title: `#${patient.number} · ${plain(patient.name)}`,
     statusLine: statusText(patient, lang),
-    facts: EDITABLE_FIELDS.flatMap((field) => {
+    facts: fields.flatMap(({ field, label }) => {
       const value = fieldValue(patient, field, lang, now);
-      return value === undefined ? [] : [{ label: t(lang, `field.${field}`), value }];
+      return value === undefined ? [] : [{ label, value }];
     }),
     labels: { notes: t(lang, 'patient.notes'), disclaimer: t(lang, 'disclaimer') },
     notes: patient.recentNotes.map((note) => ({
@@ -77,7 +83,7 @@ export function patientCard(patient: Patient, lang: Lang, options: { notice?: No
       { actions: [executeAction(t(lang, 'action.edit'), VERBS.edit, ref), executeAction(t(lang, 'action.addNote'), VERBS.noteForm, ref)] },
       { actions: [flagAction, statusAction] },
       { actions: [executeAction(t(lang, 'action.follow'), VERBS.follow, ref), executeAction(t(lang, 'action.unfollow'), VERBS.unfollow, ref)] },
-      { actions: [executeAction(t(lang, 'action.list'), VERBS.listPage, { filter: 'active' })] },
+      { actions: [executeAction(t(lang, 'action.history'), VERBS.history, { patientId: patient.id }), executeAction(t(lang, 'action.list'), VERBS.listPage, { filter: 'active' })] },
     ],
   });
 }

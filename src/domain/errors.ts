@@ -22,7 +22,13 @@ export type DomainErrorCode =
   | 'notFlagged'
   | 'alreadyFollowing'
   | 'notFollowing'
-  | 'alertNotFound';
+  | 'alertNotFound'
+  | 'superuserOnly'
+  | 'guestCannotBeSuperuser'
+  | 'alreadySuperuser'
+  | 'notSuperuser'
+  | 'lastSuperuser'
+  | 'settingOutOfRange';
 
 export class DomainError extends Error {
   constructor(

@@ -7,7 +7,19 @@ export type InactiveReason = (typeof INACTIVE_REASONS)[number];
 export type FlagLevel = 'attention' | 'urgent';
 
 /** The follow-up fields a person can change one at a time (command `set` or the Edit card). */
-export const EDITABLE_FIELDS = ['room', 'dateOfBirth', 'fileNumber', 'reason', 'phone', 'clinician'] as const;
+export const EDITABLE_FIELDS = [
+  'room',
+  'dateOfBirth',
+  'fileNumber',
+  'reason',
+  'phone',
+  'clinician',
+  'address',
+  'ptiDate',
+  'allergy',
+  'codeStatus',
+  'familyContact',
+] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
 export const NAME_MAX = 100;
@@ -22,6 +34,11 @@ export const FIELD_MAX: Record<EditableField, number> = {
   reason: 500,
   phone: 30,
   clinician: 100,
+  address: 200,
+  ptiDate: 10,
+  allergy: 200,
+  codeStatus: 60,
+  familyContact: 200,
 };
 
 const PHONE_PATTERN = /^[0-9+()\-. ]+(?:(?:x|ext\.?|poste)\s*[0-9]+)?$/i;
@@ -55,14 +72,7 @@ export interface Flag {
   at: string;
 }
 
-export interface PatientFields {
-  room?: string;
-  dateOfBirth?: string;
-  fileNumber?: string;
-  reason?: string;
-  phone?: string;
-  clinician?: string;
-}
+export type PatientFields = Partial<Record<EditableField, string>>;
 
 export interface Patient extends PatientFields {
   id: string;
@@ -94,8 +104,8 @@ export function validateName(raw: string): string {
   return name;
 }
 
-/** Accepts YYYY-MM-DD (what Input.Date sends and Québec's official format). */
-export function validateDateOfBirth(raw: string, today: Date): string {
+/** Accepts YYYY-MM-DD (what Input.Date sends and Québec's official format), a real calendar day. */
+export function validateDate(raw: string): string {
   const value = raw.trim();
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!match) throw new DomainError('dateInvalid');
@@ -104,8 +114,13 @@ export function validateDateOfBirth(raw: string, today: Date): string {
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
     throw new DomainError('dateInvalid');
   }
+  return value;
+}
+
+export function validateDateOfBirth(raw: string, today: Date): string {
+  const value = validateDate(raw);
   if (value > today.toISOString().slice(0, 10)) throw new DomainError('dateInFuture');
-  if (year < 1890) throw new DomainError('dateTooOld');
+  if (Number(value.slice(0, 4)) < 1890) throw new DomainError('dateTooOld');
   return value;
 }
 
@@ -114,6 +129,7 @@ export function validateField(field: EditableField, raw: string, today: Date): s
   const value = field === 'reason' ? cleanMultiline(raw) : cleanText(raw);
   if (!value) return undefined;
   if (field === 'dateOfBirth') return validateDateOfBirth(value, today);
+  if (field === 'ptiDate') return validateDate(value);
   const max = FIELD_MAX[field];
   if (value.length > max) throw new DomainError('valueTooLong', { field, max });
   if (field === 'phone' && !PHONE_PATTERN.test(value)) throw new DomainError('valueInvalid', { field });

@@ -1,6 +1,7 @@
 import type { Alert } from './alerts';
 import type { HistoryRecord } from './history';
 import type { Note, Patient } from './patient';
+import type { TeamSettings } from './team';
 
 /** A stored value with the opaque token that makes the next write conditional on it. */
 export interface Versioned<T> {
@@ -57,6 +58,20 @@ export interface PatientRepository {
   /** Patients the person follows, newest activity first, at most `limit`. */
   followedBy(teamId: string, actorId: string, limit: number): Promise<Patient[]>;
   getAlert(teamId: string, id: string): Promise<Versioned<Alert> | null>;
+}
+
+/** One page of a patient's history, newest first; `nextKey` continues to older records. */
+export interface HistoryPage {
+  records: HistoryRecord[];
+  nextKey?: string;
+}
+
+/** A team's settings document and its change history. */
+export interface TeamRepository {
+  getSettings(teamId: string): Promise<Versioned<TeamSettings> | null>;
+  /** Creates (no etag) or replaces (etag) the settings. @throws AlreadyExistsError, ConcurrentEditError */
+  saveSettings(teamId: string, settings: TeamSettings, etag?: string): Promise<Versioned<TeamSettings>>;
+  history(teamId: string, patientId: string, beforeKey: string | undefined, pageSize: number): Promise<HistoryPage>;
 }
 
 /** Opaque address of the channel where a team's alerts go (a Bot Framework conversation reference). */

@@ -3,7 +3,7 @@ import { followingCard, listCard, PAGE_SIZE } from '../../cards/listCard';
 import { patientCard } from '../../cards/patientCard';
 import type { ListFilter, PageCursor } from '../../domain/ports';
 import { listPageInput, patientRef } from '../cardData';
-import { forEveryone, forTapper, sendCard, type Turn } from '../turn';
+import { forEveryone, forTapper, sendCard, type Turn, showPatient } from '../turn';
 import type { CardHandler } from './cardHandler';
 import { pendingCommandSchema, runOnPatient } from './patientCommands';
 
@@ -26,7 +26,7 @@ export async function sendFollowing(turn: Turn): Promise<void> {
 
 export const openPatient: CardHandler = async (turn, data) => {
   const patient = await turn.deps.patients.get(turn.teamId, patientRef.parse(data).patientId);
-  return forTapper(patientCard(patient, turn.lang, { now: turn.deps.clock.now() }));
+  return forTapper(await showPatient(turn, patient));
 };
 
 export const pagelist: CardHandler = async (turn, data) => {

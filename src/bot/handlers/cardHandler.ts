@@ -1,7 +1,7 @@
 import { ZodError } from 'zod';
 import { messageCard } from '../../cards/helpCard';
 import { patientCard } from '../../cards/patientCard';
-import { type CardReply, forTapper, isDomainError, notice, refusal, technicalProblem, type Turn } from '../turn';
+import { type CardReply, forTapper, isDomainError, notice, refusal, showPatient, technicalProblem, type Turn } from '../turn';
 
 export type CardHandler = (turn: Turn, data: unknown) => Promise<CardReply>;
 
@@ -22,7 +22,7 @@ export function guarded(handler: CardHandler): CardHandler {
         const patientId = (data as { patientId?: unknown } | null)?.patientId;
         if (error.code !== 'patientNotFound' && typeof patientId === 'string') {
           const current = await turn.deps.patients.get(turn.teamId, patientId);
-          return forTapper(patientCard(current, turn.lang, { notice: refusal(turn, error), now: turn.deps.clock.now() }));
+          return forTapper(await showPatient(turn, current, refusal(turn, error)));
         }
         if (error.code === 'patientNotFound') {
           turn.log.warn({ event: 'patient-not-in-team' }, 'card named a patient this team does not have');

@@ -5,14 +5,13 @@ import { DomainError } from '../../domain/errors';
 import type { MutationResult } from '../../domain/patientService';
 import type { MessageKey } from '../../i18n/messages';
 import { patientRef } from '../cardData';
-import { forEveryone, forTapper, notice, refusal, type Turn } from '../turn';
+import { forEveryone, forTapper, notice, refusal, type Turn, showChange } from '../turn';
 import type { CardHandler } from './cardHandler';
 
 const flagInput = patientRef.extend({ level: z.string().max(20).default(''), reason: z.string().max(2000).default('') });
 
-function done(turn: Turn, result: MutationResult, key: MessageKey) {
-  const message = result.changed ? notice(turn, key, 'Good', { number: result.patient.number }) : notice(turn, 'done.unchanged', 'Default');
-  return forEveryone(patientCard(result.patient, turn.lang, { notice: message, now: turn.deps.clock.now() }));
+async function done(turn: Turn, result: MutationResult, key: MessageKey) {
+  return forEveryone(await showChange(turn, result, key));
 }
 
 export const openFlagForm: CardHandler = async (turn, data) => {

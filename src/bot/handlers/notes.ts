@@ -2,7 +2,7 @@ import { noteFormCard } from '../../cards/formCards';
 import { patientCard } from '../../cards/patientCard';
 import { DomainError } from '../../domain/errors';
 import { noteInput, patientRef } from '../cardData';
-import { forEveryone, forTapper, notice, refusal } from '../turn';
+import { forEveryone, forTapper, notice, refusal, showPatient } from '../turn';
 import type { CardHandler } from './cardHandler';
 
 export const openNoteForm: CardHandler = async (turn, data) => {
@@ -16,7 +16,7 @@ export const saveNote: CardHandler = async (turn, data) => {
   try {
     const result = await patients.addNote(turn.teamId, turn.actor, input.patientId, input.note, { requestId: input.requestId });
     const done = notice(turn, 'done.noteAdded', 'Good', { number: result.patient.number });
-    return forEveryone(patientCard(result.patient, turn.lang, { notice: done, now: clock.now() }));
+    return forEveryone(await showPatient(turn, result.patient, done));
   } catch (error) {
     if (!(error instanceof DomainError) || (error.code !== 'noteRequired' && error.code !== 'noteTooLong')) throw error;
     const patient = await patients.get(turn.teamId, input.patientId);

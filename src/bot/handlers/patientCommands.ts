@@ -7,10 +7,14 @@ import { EDITABLE_FIELDS, INACTIVE_REASONS, type Patient } from '../../domain/pa
 import type { MutationResult } from '../../domain/patientService';
 import type { MessageKey } from '../../i18n/messages';
 import { type Command } from '../commandParser';
-import { isDomainError, notice, refusal, sendCard, sendText, type Turn } from '../turn';
+import { historyFor } from './team';
+import { isDomainError, refusal, sendCard, sendText, showChange, showPatient, type Turn } from '../turn';
 
 /** Commands that act on one patient named by number or part of the name. */
-export type PatientCommand = Extract<Command, { kind: 'show' | 'note' | 'set' | 'inactive' | 'active' | 'flag' | 'unflag' | 'follow' | 'unfollow' }>;
+export type PatientCommand = Extract<
+  Command,
+  { kind: 'show' | 'note' | 'set' | 'inactive' | 'active' | 'flag' | 'unflag' | 'follow' | 'unfollow' | 'history' }
+>;
 
 /** The pending command a choice card carries, checked again when it comes back. */
 export const pendingCommandSchema = z.discriminatedUnion('kind', [
@@ -23,15 +27,9 @@ export const pendingCommandSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unflag') }),
   z.object({ kind: z.literal('follow') }),
   z.object({ kind: z.literal('unfollow') }),
+  z.object({ kind: z.literal('history') }),
 ]);
 export type PendingCommand = z.infer<typeof pendingCommandSchema>;
-
-function changedCard(turn: Turn, result: MutationResult, doneKey: MessageKey): AdaptiveCard {
-  const done = result.changed
-    ? notice(turn, doneKey, 'Good', { number: result.patient.number })
-    : notice(turn, 'done.unchanged', 'Default');
-  return patientCard(result.patient, turn.lang, { notice: done, now: turn.deps.clock.now() });
-}
 
 /** Runs a command on a patient of this team; domain refusals come back on the patient's card. */
 export async function runOnPatient(turn: Turn, patient: Patient, command: PendingCommand): Promise<AdaptiveCard> {
@@ -40,29 +38,31 @@ export async function runOnPatient(turn: Turn, patient: Patient, command: Pendin
   try {
     switch (command.kind) {
       case 'show':
-        return patientCard(patient, lang, { now: clock.now() });
+        return await showPatient(turn, patient);
       case 'note':
-        return changedCard(turn, await patients.addNote(teamId, actor, patient.id, command.text), 'done.noteAdded');
+        return showChange(turn, await patients.addNote(teamId, actor, patient.id, command.text), 'done.noteAdded');
       case 'set':
-        return changedCard(turn, await patients.setField(teamId, actor, patient.id, command.field, command.value), 'done.updated');
+        return showChange(turn, await patients.setField(teamId, actor, patient.id, command.field, command.value), 'done.updated');
       case 'inactive':
         if (!command.reason) return inactiveFormCard(patient, lang);
-        return changedCard(turn, await patients.setInactive(teamId, actor, patient.id, command.reason), 'done.inactive');
+        return showChange(turn, await patients.setInactive(teamId, actor, patient.id, command.reason), 'done.inactive');
       case 'active':
-        return changedCard(turn, await patients.setActive(teamId, actor, patient.id), 'done.active');
+        return showChange(turn, await patients.setActive(teamId, actor, patient.id), 'done.active');
       case 'flag':
-        return changedCard(turn, await patients.flag(teamId, actor, patient.id, command.level, command.reason), 'done.flagged');
+        return showChange(turn, await patients.flag(teamId, actor, patient.id, command.level, command.reason), 'done.flagged');
       case 'unflag':
-        return changedCard(turn, await patients.unflag(teamId, actor, patient.id), 'done.unflagged');
+        return showChange(turn, await patients.unflag(teamId, actor, patient.id), 'done.unflagged');
       case 'follow':
-        return changedCard(turn, await patients.follow(teamId, actor, patient.id), 'done.followed');
+        return showChange(turn, await patients.follow(teamId, actor, patient.id), 'done.followed');
+      case 'history':
+        return historyFor(turn, patient.id, undefined, 1);
       case 'unfollow':
-        return changedCard(turn, await patients.unfollow(teamId, actor, patient.id), 'done.unfollowed');
+        return showChange(turn, await patients.unfollow(teamId, actor, patient.id), 'done.unfollowed');
     }
   } catch (error) {
     if (!isDomainError(error) || error.code === 'patientNotFound') throw error;
     const current = await patients.get(teamId, patient.id);
-    return patientCard(current, lang, { notice: refusal(turn, error), now: clock.now() });
+    return showPatient(turn, current, refusal(turn, error));
   }
 }
 

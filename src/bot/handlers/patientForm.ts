@@ -1,13 +1,14 @@
-import { patientFormCard, type FormValues } from '../../cards/formCards';
+import type { FormValues } from '../../cards/formCards';
 import { patientCard } from '../../cards/patientCard';
 import { DomainError } from '../../domain/errors';
 import { EDITABLE_FIELDS, type EditableField } from '../../domain/patient';
 import { createInput, patientRef, updateInput } from '../cardData';
-import { forEveryone, forTapper, notice, refusal } from '../turn';
+import { forEveryone, forTapper, notice, refusal, showForm, showPatient } from '../turn';
 import type { CardHandler } from './cardHandler';
 
+/** The fields the form sent (the team's fields); the others are left as they are. */
 function fieldsOf(input: Partial<Record<EditableField, string | undefined>>): Partial<Record<EditableField, string>> {
-  return Object.fromEntries(EDITABLE_FIELDS.map((field) => [field, input[field] ?? '']));
+  return Object.fromEntries(EDITABLE_FIELDS.flatMap((field) => (input[field] === undefined ? [] : [[field, input[field]]])));
 }
 
 const VALIDATION_CODES = new Set(['nameRequired', 'nameTooLong', 'dateInvalid', 'dateInFuture', 'dateTooOld', 'valueTooLong', 'valueInvalid']);
@@ -18,7 +19,7 @@ export function isValidationError(error: unknown): error is DomainError {
 
 /** Add patient without a name: the form, with a fresh request id. */
 export const openAddForm: CardHandler = async (turn) =>
-  forTapper(patientFormCard(turn.lang, { mode: 'create', requestId: turn.deps.newId() }, { now: turn.deps.clock.now() }));
+  forTapper(await showForm(turn, { mode: 'create', requestId: turn.deps.newId() }));
 
 export const createPatient: CardHandler = async (turn, data) => {
   const input = createInput.parse(data);
@@ -26,17 +27,17 @@ export const createPatient: CardHandler = async (turn, data) => {
   try {
     const result = await turn.deps.patients.add(turn.teamId, turn.actor, { name: input.name, fields: fieldsOf(input) }, { requestId: input.requestId });
     const done = notice(turn, result.changed ? 'done.created' : 'done.alreadyCreated', 'Good', { number: result.patient.number });
-    return forEveryone(patientCard(result.patient, turn.lang, { notice: done, now: turn.deps.clock.now() }));
+    return forEveryone(await showPatient(turn, result.patient, done));
   } catch (error) {
     if (!isValidationError(error)) throw error;
     const form = { mode: 'create' as const, requestId: input.requestId };
-    return forTapper(patientFormCard(turn.lang, form, { values, notice: refusal(turn, error), now: turn.deps.clock.now() }));
+    return forTapper(await showForm(turn, form, { values, notice: refusal(turn, error) }));
   }
 };
 
 export const openEditForm: CardHandler = async (turn, data) => {
   const patient = await turn.deps.patients.get(turn.teamId, patientRef.parse(data).patientId);
-  return forTapper(patientFormCard(turn.lang, { mode: 'edit', patient }, { now: turn.deps.clock.now() }));
+  return forTapper(await showForm(turn, { mode: 'edit', patient }));
 };
 
 export const updatePatient: CardHandler = async (turn, data) => {
@@ -51,11 +52,12 @@ export const updatePatient: CardHandler = async (turn, data) => {
       { expectedVersion: input.version },
     );
     const done = result.changed ? notice(turn, 'done.updated', 'Good', { number: result.patient.number }) : notice(turn, 'done.unchanged', 'Default');
-    return forEveryone(patientCard(result.patient, turn.lang, { notice: done, now: clock.now() }));
+    return forEveryone(await showPatient(turn, result.patient, done));
   } catch (error) {
     if (!isValidationError(error)) throw error;
     const patient = await patients.get(turn.teamId, input.patientId);
     const values: FormValues = { name: input.name, ...fieldsOf(input) };
-    return forTapper(patientFormCard(turn.lang, { mode: 'edit', patient: { ...patient, version: input.version ?? patient.version } }, { values, notice: refusal(turn, error), now: clock.now() }));
+    const edited = { ...patient, version: input.version ?? patient.version };
+    return forTapper(await showForm(turn, { mode: 'edit', patient: edited }, { values, notice: refusal(turn, error) }));
   }
 };

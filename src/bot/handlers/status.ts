@@ -2,7 +2,7 @@ import { inactiveFormCard } from '../../cards/formCards';
 import { patientCard } from '../../cards/patientCard';
 import { INACTIVE_REASONS, type InactiveReason } from '../../domain/patient';
 import { inactiveInput, patientRef } from '../cardData';
-import { forEveryone, forTapper, notice } from '../turn';
+import { forEveryone, forTapper, notice, showPatient } from '../turn';
 import type { CardHandler } from './cardHandler';
 
 export const openInactiveForm: CardHandler = async (turn, data) => {
@@ -23,12 +23,12 @@ export const setInactive: CardHandler = async (turn, data) => {
   }
   const result = await patients.setInactive(turn.teamId, turn.actor, input.patientId, input.reason, { expectedVersion: input.version });
   const done = notice(turn, 'done.inactive', 'Good', { number: result.patient.number });
-  return forEveryone(patientCard(result.patient, turn.lang, { notice: done, now: clock.now() }));
+  return forEveryone(await showPatient(turn, result.patient, done));
 };
 
 export const setActive: CardHandler = async (turn, data) => {
   const input = patientRef.parse(data);
   const result = await turn.deps.patients.setActive(turn.teamId, turn.actor, input.patientId, { expectedVersion: input.version });
   const done = notice(turn, 'done.active', 'Good', { number: result.patient.number });
-  return forEveryone(patientCard(result.patient, turn.lang, { notice: done, now: turn.deps.clock.now() }));
+  return forEveryone(await showPatient(turn, result.patient, done));
 };

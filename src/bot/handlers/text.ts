@@ -1,10 +1,10 @@
 import { helpCard } from '../../cards/helpCard';
 import { patientCard } from '../../cards/patientCard';
-import { patientFormCard } from '../../cards/formCards';
 import { parseCommand } from '../commandParser';
-import { isDomainError, notice, refusal, sendCard, sendText, type Turn } from '../turn';
+import { isDomainError, notice, refusal, sendCard, sendText, showForm, showPatient, type Turn } from '../turn';
 import { sendFollowing, sendList } from './browse';
 import { handlePatientCommand } from './patientCommands';
+import { changeSuperuser, sendSettings } from './team';
 
 /** A typed command (the bot's @mention already removed), in French or English. */
 export async function handleText(turn: Turn, text: string): Promise<void> {
@@ -16,12 +16,12 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
       return sendList(turn, command.filter);
     case 'add':
       if (!command.name) {
-        return sendCard(turn, patientFormCard(turn.lang, { mode: 'create', requestId: turn.deps.newId() }, { now: turn.deps.clock.now() }));
+        return sendCard(turn, await showForm(turn, { mode: 'create', requestId: turn.deps.newId() }));
       }
       try {
         const { patient } = await turn.deps.patients.add(turn.teamId, turn.actor, { name: command.name });
         const done = notice(turn, 'done.created', 'Good', { number: patient.number });
-        return await sendCard(turn, patientCard(patient, turn.lang, { notice: done, now: turn.deps.clock.now() }));
+        return await sendCard(turn, await showPatient(turn, patient, done));
       } catch (error) {
         if (!isDomainError(error)) throw error;
         await turn.context.sendActivity(refusal(turn, error).text);
@@ -29,6 +29,11 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
       }
     case 'following':
       return sendFollowing(turn);
+    case 'settings':
+      return sendSettings(turn);
+    case 'grant':
+    case 'revoke':
+      return changeSuperuser(turn, command.kind === 'grant');
     case 'usage':
       return sendText(turn, `usage.${command.command}`);
     case 'unknown':

@@ -1,0 +1,55 @@
+import { AlreadyExistsError, ConcurrentEditError, DomainError } from './errors';
+import type { Actor } from './patient';
+import type { HistoryPage, TeamRepository, Versioned } from './ports';
+import { defaultSettings, grantSuperuser, revokeSuperuser, type SettingsInput, type TeamSettings, updateSettings } from './team';
+
+const WRITE_ATTEMPTS = 5;
+
+/** Who manages a team's list and how the list works. */
+export class TeamService {
+  constructor(private readonly repo: TeamRepository) {}
+
+  /** The team's settings; the first person to use the bot in a team becomes its first superuser. */
+  async settings(teamId: string, actor: Actor): Promise<TeamSettings> {
+    const found = await this.repo.getSettings(teamId);
+    if (found) return found.value;
+    try {
+      return (await this.repo.saveSettings(teamId, defaultSettings(actor))).value;
+    } catch (error) {
+      if (!(error instanceof AlreadyExistsError)) throw error;
+      const winner = await this.repo.getSettings(teamId);
+      if (!winner) throw error;
+      return winner.value;
+    }
+  }
+
+  grant(teamId: string, by: Actor, target: Actor, targetIsGuest: boolean): Promise<TeamSettings> {
+    return this.change(teamId, by, (s) => grantSuperuser(s, by, target, targetIsGuest));
+  }
+
+  revoke(teamId: string, by: Actor, targetId: string): Promise<TeamSettings> {
+    return this.change(teamId, by, (s) => revokeSuperuser(s, by, targetId));
+  }
+
+  update(teamId: string, by: Actor, input: SettingsInput): Promise<TeamSettings> {
+    return this.change(teamId, by, (s) => updateSettings(s, by, input));
+  }
+
+  history(teamId: string, patientId: string, beforeKey: string | undefined, pageSize: number): Promise<HistoryPage> {
+    return this.repo.history(teamId, patientId, beforeKey, pageSize);
+  }
+
+  private async change(teamId: string, by: Actor, apply: (settings: TeamSettings) => TeamSettings): Promise<TeamSettings> {
+    for (let attempt = 1; ; attempt++) {
+      await this.settings(teamId, by);
+      const current = (await this.repo.getSettings(teamId)) as Versioned<TeamSettings>;
+      const next = apply(current.value);
+      try {
+        return (await this.repo.saveSettings(teamId, next, current.etag)).value;
+      } catch (error) {
+        if (!(error instanceof ConcurrentEditError)) throw error;
+        if (attempt >= WRITE_ATTEMPTS) throw new DomainError('concurrentEdit');
+      }
+    }
+  }
+}
