@@ -65,11 +65,13 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
     return false;
   });
 
-  // Every turn in a team channel records it as the team's alert channel (the last one used wins).
+  // The person who installs or first uses the bot in a team becomes its first superuser, and every
+  // turn in a team channel records it as the team's alert channel (the last one used wins).
   app.turn('beforeTurn', async (context) => {
+    const turn = turnOf(context, deps);
+    if (context.activity.from?.id) await turn.settings();
     const address = channelAddress(context.activity);
     if (address) {
-      const turn = turnOf(context, deps);
       await deps.channels.remember(turn.teamId, address).catch((error: unknown) => turn.log.warn({ err: error }, 'could not record the alert channel'));
     }
     return true;

@@ -45,6 +45,11 @@ const FIELD_WORDS: Record<string, EditableField> = {
   reason: 'reason', motif: 'reason', raison: 'reason',
   phone: 'phone', tel: 'phone', telephone: 'phone',
   clinician: 'clinician', responsible: 'clinician', responsable: 'clinician', clinicien: 'clinician', clinicienne: 'clinician',
+  address: 'address', adresse: 'address', domicile: 'address',
+  pti: 'ptiDate', ptidate: 'ptiDate',
+  allergy: 'allergy', allergies: 'allergy', allergie: 'allergy',
+  code: 'codeStatus', codestatus: 'codeStatus', niveau: 'codeStatus', nds: 'codeStatus',
+  family: 'familyContact', contact: 'familyContact', proche: 'familyContact', famille: 'familyContact',
 };
 
 const REASON_WORDS: Record<string, InactiveReason> = {

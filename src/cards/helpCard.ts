@@ -3,7 +3,7 @@ import { type AdaptiveCard, executeAction, expand, type Notice, VERBS } from './
 import helpTemplate from './templates/help.json';
 import messageTemplate from './templates/message.json';
 
-const COMMANDS = ['add', 'list', 'show', 'note', 'set', 'inactive', 'active'] as const;
+const COMMANDS = ['add', 'list', 'show', 'note', 'set', 'inactive', 'active', 'flag', 'unflag', 'follow', 'following', 'history', 'settings'] as const;
 
 export function helpCard(lang: Lang, options: { notice?: Notice } = {}): AdaptiveCard {
   return expand(helpTemplate, {

@@ -134,16 +134,16 @@ export class CosmosPatientRepository implements PatientRepository {
 
   /**
    * The patient and what goes with it (note, history record, alert) in one transactional batch:
-   * all or nothing in Cosmos DB. The patient comes last, so that a note or an alert that fails
-   * (submitted twice, claimed meanwhile) stops the batch before the patient is touched.
+   * all or nothing in Cosmos DB. The operations that can fail come first (a note submitted twice,
+   * an alert the dispatcher claimed meanwhile, the patient changed by someone else), so that on
+   * the local server, whose batches stop at the first failure without rolling back, a refused
+   * change leaves no history record or alert behind.
    */
   private async write(patient: Patient, patientOperation: OperationInput, extras: WriteExtras): Promise<Versioned<Patient>> {
     const partitionKey = patient.teamId;
     const body = (document: object, type: string) => asJson({ ...document, teamId: partitionKey, type });
     const operations: OperationInput[] = [];
     if (extras.note) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.note, 'note') });
-    if (extras.history) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.history, 'history') });
-    if (extras.newAlert) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.newAlert, 'alert') });
     if (extras.mergedAlert) {
       operations.push({
         operationType: BulkOperationType.Replace,
@@ -152,9 +152,11 @@ export class CosmosPatientRepository implements PatientRepository {
         resourceBody: body(extras.mergedAlert.value, 'alert'),
       });
     }
-    operations.push(patientOperation);
+    const patientIndex = operations.push(patientOperation) - 1;
+    if (extras.history) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.history, 'history') });
+    if (extras.newAlert) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.newAlert, 'alert') });
     const results = await runBatch(this.container, partitionKey, operations);
-    const saved = results[results.length - 1];
+    const saved = results[patientIndex];
     return versioned(saved?.resourceBody, saved?.eTag);
   }
 

@@ -38,11 +38,11 @@ export class BotHarness {
   /** Several harnesses may share one connector, as bot instances share Teams' service URL. */
   constructor(readonly connector = new FakeConnector()) {}
 
-  async start(options: StartOptions & { logger?: Logger; cosmosPort?: number } = {}): Promise<void> {
+  async start(options: StartOptions & { logger?: Logger; cosmosPort?: number; env?: Record<string, string> } = {}): Promise<void> {
     if (!this.connector.started) await this.connector.start();
     // Port 0: each harness gets its own in-memory store, unless it is given one to share.
     const cosmosPort = String(options.cosmosPort ?? 0);
-    const config = loadConfig({ PORT: '0', COSMOS_LOCAL_PORT: cosmosPort, LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
+    const config = loadConfig({ PORT: '0', COSMOS_LOCAL_PORT: cosmosPort, LOG_LEVEL: 'silent', ...options.env } as NodeJS.ProcessEnv);
     this.bot = await startBot(config, options.logger ?? pino({ level: 'silent' }), { sweepMs: 3_600_000, ...options });
   }
 
@@ -61,6 +61,9 @@ export class BotHarness {
     return this.connector.calls.filter((c) => c.method === 'POST' && !c.activity.replyToId && c.activity.attachments?.[0]?.content?.msteams);
   }
 
+  /** Tenant the next activities come from. */
+  tenantId = 'tenant-1';
+
   private activity(person: Person, where: Where, extra: Record<string, unknown>) {
     this.counter += 1;
     return {
@@ -71,8 +74,8 @@ export class BotHarness {
       locale: person.locale,
       from: { id: person.id, name: person.name, aadObjectId: person.aadObjectId },
       recipient: { id: '28:contact-bot', name: 'Contact Télésanté' },
-      conversation: { id: `${where.channelId};messageid=1`, conversationType: 'channel', isGroup: true, tenantId: 'tenant-1' },
-      channelData: { team: { id: where.teamId }, channel: { id: where.channelId }, tenant: { id: 'tenant-1' } },
+      conversation: { id: `${where.channelId};messageid=1`, conversationType: 'channel', isGroup: true, tenantId: this.tenantId },
+      channelData: { team: { id: where.teamId }, channel: { id: where.channelId }, tenant: { id: this.tenantId } },
       ...extra,
     };
   }
@@ -88,14 +91,15 @@ export class BotHarness {
     return { status: response.status, body: text ? JSON.parse(text) : undefined, sent: this.connector.calls.slice(before) };
   }
 
-  /** A channel message that @mentions the bot, as Teams delivers it. */
-  say(text: string, person: Person = ALICE, where: Where = CHANNEL_A): Promise<TurnResult> {
+  /** A channel message that @mentions the bot (and, optionally, people), as Teams delivers it. */
+  say(text: string, person: Person = ALICE, where: Where = CHANNEL_A, mentions: Person[] = []): Promise<TurnResult> {
     const mention = '<at>Contact Télésanté</at>';
+    const people = mentions.map((p) => ({ type: 'mention', text: `<at>${p.name}</at>`, mentioned: { id: p.id, name: p.name } }));
     return this.post(
       this.activity(person, where, {
         type: 'message',
-        text: `${mention} ${text}`,
-        entities: [{ type: 'mention', text: mention, mentioned: { id: '28:contact-bot', name: 'Contact Télésanté' } }],
+        text: `${mention} ${text}${people.map((p) => ` ${p.text}`).join('')}`,
+        entities: [{ type: 'mention', text: mention, mentioned: { id: '28:contact-bot', name: 'Contact Télésanté' } }, ...people],
       }),
     );
   }

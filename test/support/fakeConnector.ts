@@ -15,6 +15,8 @@ export class FakeConnector {
   /** Calls that got a scripted failure instead of being accepted. */
   readonly refused: RecordedCall[] = [];
   script?: ConnectorScript;
+  /** Team members the bot may look up (GET …/members/{id}), by Teams user id. */
+  readonly members = new Map<string, Record<string, unknown>>();
   private server?: Server;
   private sequence = 0;
 
@@ -30,6 +32,13 @@ export class FakeConnector {
 
   async start(): Promise<void> {
     this.server = createServer(async (req, res) => {
+      const member = /\/members\/([^/?]+)$/.exec(req.url ?? '');
+      if (req.method === 'GET' && member) {
+        const found = this.members.get(decodeURIComponent(member[1]!));
+        res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(found ?? { error: { code: 'MemberNotFound', message: 'not found' } }));
+        return;
+      }
       const activity = JSON.parse((await body(req)) || '{}');
       const call = { method: req.method ?? '', path: req.url ?? '', activity };
       const scripted = this.script?.(call);

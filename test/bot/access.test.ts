@@ -1,0 +1,154 @@
+import type { HistoryRecord } from '../../src/domain/history';
+import { action, ALICE, BOB, BotHarness, cardOf, CHANNEL_A, CHANNEL_B, type Person, textsOf, type TurnResult } from '../support/botHarness';
+
+const GUEST: Person = { id: '29:guest', aadObjectId: 'aad-guest', name: 'Gilles Invité', locale: 'fr-CA' };
+const CHLOE: Person = { id: '29:chloe', aadObjectId: 'aad-chloe', name: 'Chloé Roy', locale: 'fr-CA' };
+
+/** The bot's replies in the turn (alerts posted meanwhile are left out). */
+function said(result: TurnResult): string {
+  return replies(result).map((c) => [c.activity.text ?? '', ...textsOf(cardOf(c))].join('\n')).join('\n');
+}
+
+function replies(result: TurnResult) {
+  return result.sent.filter((c) => c.activity.replyToId);
+}
+
+function answer(result: TurnResult): string {
+  return textsOf(result.body?.value).join('\n') || said(result);
+}
+
+async function numberOf(result: TurnResult): Promise<number> {
+  return Number(/#(\d+)/.exec(said(result))![1]);
+}
+
+describe('who may see and do what', () => {
+  const bot = new BotHarness();
+  beforeAll(async () => {
+    await bot.start();
+    bot.connector.members.set(ALICE.id, { id: ALICE.id, name: ALICE.name, aadObjectId: ALICE.aadObjectId, userRole: 'user', tenantId: 'tenant-1' });
+    bot.connector.members.set(BOB.id, { id: BOB.id, name: BOB.name, aadObjectId: BOB.aadObjectId, userRole: 'user', tenantId: 'tenant-1' });
+    bot.connector.members.set(CHLOE.id, { id: CHLOE.id, name: CHLOE.name, aadObjectId: CHLOE.aadObjectId, userRole: 'user', tenantId: 'tenant-1' });
+    bot.connector.members.set(GUEST.id, { id: GUEST.id, name: GUEST.name, aadObjectId: GUEST.aadObjectId, userRole: 'guest', tenantId: 'other-tenant' });
+  });
+  afterAll(() => bot.stop());
+
+  async function documents(teamId: string, type: string): Promise<any[]> {
+    const { resources } = await bot.bot.container.items
+      .query({ query: 'SELECT * FROM c WHERE c.teamId = @t AND c.type = @type', parameters: [{ name: '@t', value: teamId }, { name: '@type', value: type }] })
+      .fetchAll();
+    return resources;
+  }
+
+  it('makes the first person to use the bot in a team its superuser; others are refused the settings', async () => {
+    await bot.say('aide', ALICE);
+    expect(said(await bot.say('settings', BOB))).toContain('Only the team’s superusers can do that.');
+    const settings = cardOf(replies(await bot.say('paramètres', ALICE))[0]);
+    expect(textsOf(settings).join('\n')).toContain(`Identifiant de l’équipe (pour l’importation) : ${CHANNEL_A.teamId}`);
+    expect(textsOf(settings).join('\n')).toContain('Superutilisateurs : Alice Tremblay');
+  });
+
+  it('lets a superuser change the fields and labels, which the cards then follow; a member’s save changes nothing', async () => {
+    const settings = cardOf(replies(await bot.say('paramètres', ALICE))[0]);
+    const save = action(settings, 'Enregistrer');
+    const data = { ...save.data, listName: 'Soins à domicile', retentionMonths: '36', reminderIntervalMinutes: '5', enabled_room: 'false', enabled_address: 'true', label_address: 'Domicile', enabled_allergy: 'true' };
+    for (const field of ['dateOfBirth', 'fileNumber', 'reason', 'phone', 'clinician']) (data as any)[`enabled_${field}`] = 'true';
+    const refused = await bot.execute(save.verb, data, BOB);
+    expect(answer(refused)).toContain('Only the team’s superusers can do that.');
+    expect((await documents(CHANNEL_A.teamId, 'settings'))[0].retentionMonths).toBe(24);
+
+    expect(answer(await bot.execute(save.verb, data, ALICE))).toContain('Paramètres enregistrés.');
+    const [stored] = await documents(CHANNEL_A.teamId, 'settings');
+    expect(stored).toMatchObject({ listName: 'Soins à domicile', retentionMonths: 36, reminderIntervalMinutes: 5 });
+    const form = textsOf(cardOf(replies(await bot.say('ajouter patient', ALICE))[0]));
+    expect(form).toEqual(expect.arrayContaining(['Domicile', 'Allergies']));
+    expect(form).not.toContain('Chambre / unité');
+    const n = await numberOf(await bot.say('ajouter patient Champ Personnalisé'));
+    expect(said(await bot.say(`modifier adresse #${n} 12 rue des Érables`))).toContain('Domicile');
+
+    const bad = await bot.execute(save.verb, { ...data, retentionMonths: '0' }, ALICE);
+    expect(answer(bad)).toContain('doit être un nombre entier de 1 à 120');
+    expect((await documents(CHANNEL_A.teamId, 'settings'))[0].retentionMonths).toBe(36);
+  });
+
+  it('grants and revokes superusers by @mention; a guest cannot become one; the last one stays', async () => {
+    expect(said(await bot.say('grant superuser', BOB, CHANNEL_A, [CHLOE]))).toContain('Only the team’s superusers');
+    expect(said(await bot.say('nommer superutilisateur', ALICE, CHANNEL_A, [GUEST]))).toContain('Un invité (compte externe) ne peut pas être superutilisateur.');
+    expect(said(await bot.say('nommer superutilisateur', ALICE, CHANNEL_A, [BOB]))).toContain('Bob Smith est maintenant superutilisateur.');
+    expect(said(await bot.say('settings', BOB))).toContain('List settings');
+    expect(said(await bot.say('revoke superuser', BOB, CHANNEL_A, [ALICE]))).toContain('Alice Tremblay is no longer a superuser.');
+    expect(said(await bot.say('revoke superuser', BOB, CHANNEL_A, [BOB]))).toContain('the team must keep at least one superuser');
+    expect(said(await bot.say('nommer superutilisateur', ALICE))).toContain('nommer superutilisateur @personne');
+    const [stored] = await documents(CHANNEL_A.teamId, 'settings');
+    expect(stored.superusers.map((s: any) => s.id)).toEqual([BOB.aadObjectId]);
+  });
+
+  it('lets a guest read and write the list like a member', async () => {
+    const n = await numberOf(await bot.say('ajouter patient Patient Du Invité', GUEST));
+    expect(said(await bot.say(`note #${n} Visite faite par l’invité`, GUEST))).toContain('Note ajoutée');
+  });
+
+  it("never lets a card or text reach another team's data, whatever ids it carries", async () => {
+    const card = cardOf(replies(await bot.say('ajouter patient Secret Équipe A', ALICE))[0]);
+    const n = Number(/#(\d+)/.exec(textsOf(card).join(' '))![1]);
+    const setInactive = action(card, 'Mettre inactif');
+    const forged = { ...setInactive.data, teamId: CHANNEL_A.teamId, team: { id: CHANNEL_A.teamId }, reason: 'death' };
+    for (const verb of ['patient.inactive', 'patient.open', 'patient.edit', 'note.form', 'patient.flagForm', 'patient.history', 'patient.follow']) {
+      const replay = await bot.execute(verb, { ...forged, verb }, BOB, CHANNEL_B);
+      expect(answer(replay)).toContain('This patient does not exist in this team.');
+      expect(answer(replay)).not.toContain('Secret');
+    }
+    expect(said(await bot.say(`voir #${n} team ${CHANNEL_A.teamId}`, BOB, CHANNEL_B))).not.toContain('Secret');
+    const [stored] = (await documents(CHANNEL_A.teamId, 'patient')).filter((p) => p.number === n);
+    expect(stored).toMatchObject({ status: 'active', version: 1, followerIds: [] });
+    expect(await documents(CHANNEL_B.teamId, 'patient')).toEqual([]);
+  });
+
+  it('writes exactly one history record per change with who, when, what old → new, and shows it newest first', async () => {
+    const n = await numberOf(await bot.say('ajouter patient Historique Complet', ALICE));
+    const [patient] = (await documents(CHANNEL_A.teamId, 'patient')).filter((p) => p.number === n);
+    const history = async () =>
+      (await documents(CHANNEL_A.teamId, 'history')).filter((h: HistoryRecord & { patientId: string }) => h.patientId === patient.id);
+    expect(await history()).toHaveLength(1);
+    await bot.say(`modifier téléphone #${n} 418-555-0101`, ALICE);
+    await bot.say(`note #${n} Première note`, BOB);
+    await bot.say(`mettre inactif #${n} congé`, ALICE);
+    await bot.say(`mettre actif #${n}`, ALICE);
+    await bot.say(`signaler #${n} Surveillance`, BOB);
+    await bot.say(`suivre #${n}`, ALICE);
+    await bot.say(`modifier téléphone #${n} 418-555-0101`, ALICE); // no change, no record
+    const records = await history();
+    expect(records.map((r: HistoryRecord) => r.action)).toEqual(['create', 'update', 'note', 'status', 'status', 'flag', 'follow']);
+    expect(records[1]).toMatchObject({ by: { id: ALICE.aadObjectId, name: ALICE.name }, changes: [{ field: 'phone', new: '418-555-0101' }] });
+    expect(records[3].changes).toEqual(expect.arrayContaining([{ field: 'status', old: 'active', new: 'inactive' }, { field: 'inactiveReason', new: 'leave' }]));
+    expect(records[2]).toMatchObject({ by: { name: BOB.name }, changes: [{ field: 'note', new: 'Première note' }] });
+
+    // Two people editing at once: both changes kept, one record each.
+    await Promise.all([bot.say(`modifier chambre #${n} 5A`, ALICE), bot.say(`modifier dossier #${n} DOS-1`, BOB)]);
+    const after = await history();
+    expect(after).toHaveLength(9);
+    const last = after.slice(-2).flatMap((r: HistoryRecord) => r.changes);
+    expect(last).toEqual(expect.arrayContaining([{ field: 'room', new: '5A' }, { field: 'fileNumber', new: 'DOS-1' }]));
+
+    const card = textsOf(cardOf(replies(await bot.say(`historique #${n}`, ALICE))[0])).join('\n');
+    expect(card).toContain(`Historique de #${n} · Historique Complet`);
+    expect(card.indexOf('Bob Smith · modification')).toBeGreaterThan(-1);
+    expect(card.indexOf('suivi')).toBeLessThan(card.indexOf('création') === -1 ? Infinity : card.indexOf('création'));
+  });
+});
+
+describe('tenants', () => {
+  const bot = new BotHarness();
+  beforeAll(() => bot.start({ env: { ALLOWED_TENANT_IDS: 'tenant-1, tenant-2' } }));
+  afterAll(() => bot.stop());
+
+  it('politely refuses another tenant and stores nothing', async () => {
+    bot.tenantId = 'tenant-evil';
+    expect(said(await bot.say('ajouter patient Intrus'))).toContain('ce service n’est pas offert à votre organisation');
+    const invoke = await bot.execute('patient.addForm', { verb: 'patient.addForm' });
+    expect(invoke.body.value).toContain('ce service n’est pas offert');
+    const { resources } = await bot.bot.container.items.query('SELECT VALUE COUNT(1) FROM c').fetchAll();
+    expect(resources).toEqual([0]);
+    bot.tenantId = 'tenant-2';
+    expect(said(await bot.say('ajouter patient Permis'))).toContain('Patient #1 ajouté.');
+  });
+});
