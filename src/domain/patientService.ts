@@ -34,6 +34,14 @@ export type Resolution =
   | { kind: 'none' }
   | { kind: 'many'; candidates: Patient[] };
 
+/** A validated row of the establishment's file. */
+export interface ImportedPatient {
+  name: string;
+  fields: Partial<Record<EditableField, string>>;
+  status: Patient['status'];
+  inactive?: Patient['inactive'];
+}
+
 export interface MutationResult {
   patient: Patient;
   changed: boolean;
@@ -213,6 +221,46 @@ export class PatientService {
       const { inactive: _left, ...rest } = p;
       return { ...rest, status: 'active' };
     });
+  }
+
+  /**
+   * The team's start-up import: numbers allocated in one block, in file order, each patient with
+   * a history record "imported" by the person (or tool) that ran it. Rows arrive validated.
+   */
+  async importPatients(teamId: string, by: Actor, rows: ImportedPatient[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const at = this.clock.now().toISOString();
+    const last = await this.repo.allocateNumbers(teamId, rows.length);
+    const entries = rows.map((row, index) => {
+      const patient: Patient = {
+        id: randomUUID(),
+        teamId,
+        number: last - rows.length + 1 + index,
+        name: row.name,
+        ...row.fields,
+        status: row.status,
+        ...(row.inactive && { inactive: row.inactive }),
+        followers: [],
+        followerIds: [],
+        recentNotes: [],
+        noteCount: 0,
+        created: { by, at },
+        updated: { by, at },
+        version: 1,
+      };
+      return { patient, history: historyRecord(patient.id, by, at, 'import', diffPatients(undefined, patient)) };
+    });
+    await this.repo.createMany(teamId, entries);
+    await this.repo.recordImport(teamId, { at, count: rows.length, by: by.name });
+    return rows.length;
+  }
+
+  all(teamId: string): Promise<Patient[]> {
+    return this.repo.all(teamId);
+  }
+
+  lastImport(teamId: string) {
+    return this.repo.lastImport(teamId);
   }
 
   /** Whoever flags a patient follows it. */

@@ -58,6 +58,19 @@ export interface PatientRepository {
   /** Patients the person follows, newest activity first, at most `limit`. */
   followedBy(teamId: string, actorId: string, limit: number): Promise<Patient[]>;
   getAlert(teamId: string, id: string): Promise<Versioned<Alert> | null>;
+  /** Every patient of the team, by number (import duplicates, export). */
+  all(teamId: string): Promise<Patient[]>;
+  allocateNumbers(teamId: string, count: number): Promise<number>;
+  createMany(teamId: string, entries: Array<{ patient: Patient; history: HistoryRecord }>): Promise<void>;
+  lastImport(teamId: string): Promise<ImportRun | null>;
+  recordImport(teamId: string, run: ImportRun): Promise<void>;
+}
+
+/** The record of a team's start-up import (the import is meant to run once). */
+export interface ImportRun {
+  at: string;
+  count: number;
+  by: string;
 }
 
 /** One page of a patient's history, newest first; `nextKey` continues to older records. */

@@ -2,7 +2,8 @@ import type { Container, ItemDefinition, OperationInput, SqlParameter } from '@a
 import { BulkOperationType } from '@azure/cosmos';
 import type { Alert } from '../domain/alerts';
 import { activityKey, type Patient, searchKey } from '../domain/patient';
-import type { ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../domain/ports';
+import type { HistoryRecord } from '../domain/history';
+import type { ImportRun, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../domain/ports';
 import { asJson, readTyped, runBatch, strip } from './cosmosDocuments';
 import { isNotFound } from './cosmosErrors';
 
@@ -15,6 +16,7 @@ interface PatientDocument extends Patient {
 }
 
 const COUNTER_ID = 'patient-counter';
+const IMPORT_RUN_ID = 'import-run';
 
 const FILTER_SQL: Record<ListFilter, string> = {
   active: " AND c.status = 'active'",
@@ -50,12 +52,17 @@ export class CosmosPatientRepository implements PatientRepository {
   constructor(private readonly container: Container) {}
 
   async allocateNumber(teamId: string): Promise<number> {
+    return this.allocateNumbers(teamId, 1);
+  }
+
+  /** Reserves `count` consecutive numbers and returns the last one. */
+  async allocateNumbers(teamId: string, count: number): Promise<number> {
     // Patch `incr` is atomic on the server: one request, no lost update, no retry storm.
     for (;;) {
       try {
         const { resource } = await this.container
           .item(COUNTER_ID, teamId)
-          .patch<{ next: number }>([{ op: 'incr', path: '/next', value: 1 }]);
+          .patch<{ next: number }>([{ op: 'incr', path: '/next', value: count }]);
         if (!resource) throw new Error('Cosmos returned no counter');
         return resource.next;
       } catch (error) {
@@ -158,6 +165,36 @@ export class CosmosPatientRepository implements PatientRepository {
     const results = await runBatch(this.container, partitionKey, operations);
     const saved = results[patientIndex];
     return versioned(saved?.resourceBody, saved?.eTag);
+  }
+
+  async all(teamId: string): Promise<Patient[]> {
+    const documents = await this.query<PatientDocument>(teamId, "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' ORDER BY c.number", []);
+    return documents.map(toPatient);
+  }
+
+  /**
+   * Imported patients with their history records, by bulk in chunks (not one transaction: an
+   * import is validated whole before, and the run is recorded last, so a broken run shows).
+   */
+  async createMany(teamId: string, entries: Array<{ patient: Patient; history: HistoryRecord }>): Promise<void> {
+    const CHUNK = 50;
+    for (let start = 0; start < entries.length; start += CHUNK) {
+      const operations: OperationInput[] = entries.slice(start, start + CHUNK).flatMap(({ patient, history }) => [
+        { operationType: BulkOperationType.Create, partitionKey: teamId, resourceBody: asJson(toDocument(patient)) },
+        { operationType: BulkOperationType.Create, partitionKey: teamId, resourceBody: asJson({ ...history, teamId, type: 'history' }) },
+      ]);
+      const results = await this.container.items.executeBulkOperations(operations);
+      const failed = results.find((r) => r.error || (r.response && r.response.statusCode >= 400));
+      if (failed) throw new Error(`Cosmos bulk import failed with status ${failed.error?.code ?? failed.response?.statusCode}`);
+    }
+  }
+
+  async lastImport(teamId: string): Promise<ImportRun | null> {
+    return (await readTyped<ImportRun>(this.container, teamId, IMPORT_RUN_ID, 'importRun'))?.value ?? null;
+  }
+
+  async recordImport(teamId: string, run: ImportRun): Promise<void> {
+    await this.container.items.upsert({ ...run, id: IMPORT_RUN_ID, teamId, type: 'importRun' });
   }
 
   async listPage(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {

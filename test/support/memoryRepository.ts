@@ -2,7 +2,7 @@ import { AlreadyExistsError, ConcurrentEditError } from '../../src/domain/errors
 import { activityKey, type Note, type Patient } from '../../src/domain/patient';
 import type { Alert } from '../../src/domain/alerts';
 import type { HistoryRecord } from '../../src/domain/history';
-import type { ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../../src/domain/ports';
+import type { ImportRun, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../../src/domain/ports';
 import { fold } from '../../src/domain/text';
 
 /** The port's contract in memory, for fast domain tests; the Cosmos adapter has its own tests. */
@@ -59,6 +59,30 @@ export class MemoryPatientRepository implements PatientRepository {
     return this.team(teamId)
       .filter((p) => p.followerIds.includes(actorId))
       .slice(0, limit);
+  }
+
+  async all(teamId: string): Promise<Patient[]> {
+    return this.team(teamId).sort((a, b) => a.number - b.number);
+  }
+
+  async allocateNumbers(teamId: string, count: number): Promise<number> {
+    const last = (this.counters.get(teamId) ?? 0) + count;
+    this.counters.set(teamId, last);
+    return last;
+  }
+
+  async createMany(_teamId: string, entries: Array<{ patient: Patient; history: HistoryRecord }>): Promise<void> {
+    for (const { patient, history } of entries) await this.create(patient, { history });
+  }
+
+  readonly imports = new Map<string, ImportRun>();
+
+  async lastImport(teamId: string): Promise<ImportRun | null> {
+    return this.imports.get(teamId) ?? null;
+  }
+
+  async recordImport(teamId: string, run: ImportRun): Promise<void> {
+    this.imports.set(teamId, run);
   }
 
   async getAlert(_teamId: string, id: string): Promise<Versioned<Alert> | null> {

@@ -1,0 +1,25 @@
+import path from 'node:path';
+import { t } from '../src/i18n/messages';
+import { exportTeam } from '../src/transfer/teamImport';
+import { langOption, openStore, parseCli } from './cli';
+
+const USAGE = 'Usage: npm run export -- --team <teamId> --out <file.xlsx|file.csv> [--lang fr|en]';
+
+async function main(): Promise<void> {
+  const args = parseCli(USAGE, { team: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string' } });
+  if (args.help || typeof args.team !== 'string' || typeof args.out !== 'string') {
+    console.error(USAGE);
+    process.exit(args.help ? 0 : 2);
+  }
+  const lang = langOption(args.lang);
+  const store = await openStore();
+  try {
+    const out = path.resolve(args.out);
+    const count = await exportTeam(store.patients, await store.settingsOf(args.team), args.team, out, lang);
+    console.log(t(lang, 'export.written', { count, file: out }));
+  } finally {
+    store.close();
+  }
+}
+
+void main();
