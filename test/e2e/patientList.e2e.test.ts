@@ -23,7 +23,7 @@ describe('patient list in the Playground', () => {
   let ui: PlaygroundUi;
 
   beforeAll(async () => {
-    bot = await startBot(loadConfig({ PORT: '0', COSMOS_LOCAL_PORT: '0', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv), pino({ level: 'silent' }));
+    bot = await startBot(loadConfig({ PORT: '0', COSMOS_LOCAL_PORT: '0', LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv), pino({ level: process.env.E2E_LOG ?? 'silent' }));
     pg = await startPlayground({ botPort: bot.port, locale: 'fr-CA' });
     browser = await launchChromium();
     ui = await openPlayground(browser, pg);
