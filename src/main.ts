@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { Logger } from 'pino';
 import { createApp } from './bot/app';
 import { BotMessenger } from './bot/messenger';
@@ -17,17 +18,25 @@ import { createServer } from './server';
 import { createCosmosClient, openContainer } from './store/cosmos';
 import { CosmosPatientRepository } from './store/cosmosPatientRepository';
 import { startLocalCosmos } from './store/localCosmos';
+import { PurgeJob } from './jobs/purgeJob';
+import { RetentionService } from './domain/retentionService';
+import { CosmosRetentionRepository } from './store/cosmosRetentionRepository';
 
 export interface StartOptions {
+  /** Extra Bot Framework authentication settings (another cloud's OpenID metadata, or a test's). */
+  auth?: Partial<ConfigurationBotFrameworkAuthenticationOptions>;
   clock?: Clock;
   alertPolicy?: AlertPolicy;
   sweepMs?: number;
+  /** How often the retention purge checks whether the day's run is due (default 1 h; never at start). */
+  purgeCheckMs?: number;
 }
 
 export interface RunningBot {
   port: number;
   container: Container;
   dispatcher: AlertDispatcher;
+  purge: PurgeJob;
   stop(): Promise<void>;
 }
 
@@ -58,6 +67,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
       MicrosoftAppType: config.bot.type,
       MicrosoftAppTenantId: config.bot.tenantId,
       MicrosoftAppPassword: config.bot.password,
+      ...options.auth,
     },
   );
   adapter.onTurnError = async (context, error) => {
@@ -78,12 +88,20 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     log: logger.child({ component: 'alerts' }),
   });
   const patients = new PatientService(new CosmosPatientRepository(container), { clock, alertPolicy, onAlert: (teamId) => dispatcher.kick(teamId) });
+  const retentionRepository = new CosmosRetentionRepository(container);
+  const purge = new PurgeJob(retentionRepository, new CosmosTeamRepository(container), {
+    clock,
+    checkMs: options.purgeCheckMs,
+    log: logger.child({ component: 'purge' }),
+  });
+  const retention = new RetentionService(retentionRepository, new CosmosPatientRepository(container), { clock, nextRun: () => purge.nextRunAt() });
   const deps = {
     patients,
     teams: new TeamService(new CosmosTeamRepository(container)),
     tenantAllowed: tenantPolicy(config),
     alerts: dispatcher,
     channels: new ChannelBook(alertRepository),
+    retention,
     clock,
     logger,
     newId: randomUUID,
@@ -91,6 +109,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   const app = createApp(adapter, deps, config.bot?.appId);
   const http = createServer({ adapter, app, container, logger });
   dispatcher.start();
+  purge.start();
   await new Promise<void>((resolve) => http.server.listen(config.port, '0.0.0.0', resolve));
   const address = http.server.address();
   logger.info({ port: address.port, auth: Boolean(config.bot), store: local ? 'local' : 'azure' }, 'bot listening on /api/messages');
@@ -99,10 +118,12 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     port: address.port,
     container,
     dispatcher,
+    purge,
     async stop() {
       // Turns in flight may still write alerts: drain them first, then let the sends finish.
       await http.drain();
       await dispatcher.stop();
+      await purge.stop();
       client.dispose();
       await local?.close();
     },
