@@ -8,6 +8,7 @@ import { acknowledgeAlert } from './handlers/alerts';
 import { flagPatient, followPatient, openFlagForm, unflagPatient, unfollowPatient } from './handlers/flags';
 import { openNoteForm, saveNote } from './handlers/notes';
 import { openInactiveForm, setActive, setInactive } from './handlers/status';
+import { excludeFromPurge, pagePurgePreview } from './handlers/purge';
 import { pageHistory, saveSettings } from './handlers/team';
 import { handleText } from './handlers/text';
 import { t } from '../i18n/messages';
@@ -37,6 +38,8 @@ const CARD_ROUTES: Record<Verb, CardHandler> = {
   [VERBS.ack]: acknowledgeAlert,
   [VERBS.history]: pageHistory,
   [VERBS.settingsSave]: saveSettings,
+  [VERBS.purgePreview]: pagePurgePreview,
+  [VERBS.purgeExclude]: excludeFromPurge,
 };
 
 export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: string): Application<TurnState> {

@@ -21,6 +21,7 @@ export type Command =
   | { kind: 'settings' }
   | { kind: 'grant' }
   | { kind: 'revoke' }
+  | { kind: 'purgePreview' }
   /** A known command with a missing or wrong part: answered with that command's usage. */
   | { kind: 'usage'; command: UsageTopic }
   | { kind: 'unknown' };
@@ -107,6 +108,7 @@ const PHRASES = ([
   // The person is named by an @mention, which the bot reads from the activity's entities.
   [['grant', 'superuser'], () => ({ kind: 'grant' })], [['nommer', 'superutilisateur'], () => ({ kind: 'grant' })],
   [['revoke', 'superuser'], () => ({ kind: 'revoke' })], [['retirer', 'superutilisateur'], () => ({ kind: 'revoke' })],
+  [['purge', 'preview'], () => ({ kind: 'purgePreview' })], [['apercu', 'epuration'], () => ({ kind: 'purgePreview' })],
 ] satisfies Phrase[]).sort((a, b) => b[0].length - a[0].length);
 
 export function parseCommand(input: string): Command {

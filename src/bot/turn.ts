@@ -12,6 +12,7 @@ import type { TeamService } from '../domain/teamService';
 import type { Clock, MutationResult, PatientService } from '../domain/patientService';
 import type { AlertRepository, ChannelAddress } from '../domain/ports';
 import type { AlertDispatcher } from '../notifications/dispatcher';
+import type { RetentionService } from '../domain/retentionService';
 import { type Lang, langOf, type MessageKey, t } from '../i18n/messages';
 
 export interface BotDeps {
@@ -21,6 +22,8 @@ export interface BotDeps {
   tenantAllowed: (tenantId: string | undefined) => boolean;
   alerts: Pick<AlertDispatcher, 'acknowledge'>;
   channels: ChannelBook;
+  /** Purge preview and exclusion (superusers). */
+  retention: RetentionService;
   clock: Clock;
   logger: Logger;
   newId: () => string;

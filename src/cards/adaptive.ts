@@ -31,6 +31,8 @@ export const VERBS = {
   ack: 'alert.ack',
   history: 'patient.history',
   settingsSave: 'settings.save',
+  purgePreview: 'purge.preview',
+  purgeExclude: 'patient.purgeExclude',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 

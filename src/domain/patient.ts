@@ -95,6 +95,8 @@ export interface Patient extends PatientFields {
   updated: Stamp;
   /** Incremented on every change; a card remembers it to detect that it has gone stale. */
   version: number;
+  /** A superuser kept this patient out of the retention purge. */
+  purgeExcluded?: boolean;
 }
 
 export function validateName(raw: string): string {

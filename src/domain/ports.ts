@@ -85,6 +85,13 @@ export interface TeamRepository {
   /** Creates (no etag) or replaces (etag) the settings. @throws AlreadyExistsError, ConcurrentEditError */
   saveSettings(teamId: string, settings: TeamSettings, etag?: string): Promise<Versioned<TeamSettings>>;
   history(teamId: string, patientId: string, beforeKey: string | undefined, pageSize: number): Promise<HistoryPage>;
+  /** The teams whose superusers include this person (for the personal chat's import and export). */
+  teamsAdministeredBy(actorId: string): Promise<AdministeredTeam[]>;
+}
+
+export interface AdministeredTeam {
+  teamId: string;
+  listName?: string;
 }
 
 /** Opaque address of the channel where a team's alerts go (a Bot Framework conversation reference). */

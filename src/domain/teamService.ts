@@ -35,6 +35,17 @@ export class TeamService {
     return this.change(teamId, by, (s) => updateSettings(s, by, input));
   }
 
+  teamsAdministeredBy(actorId: string) {
+    return this.repo.teamsAdministeredBy(actorId);
+  }
+
+  /** The settings of a team the person administers, for work done outside the team (personal chat). */
+  async administered(teamId: string, actor: Actor): Promise<TeamSettings> {
+    const found = await this.repo.getSettings(teamId);
+    if (!found || !found.value.superusers.some((s) => s.id === actor.id)) throw new DomainError('superuserOnly');
+    return found.value;
+  }
+
   history(teamId: string, patientId: string, beforeKey: string | undefined, pageSize: number): Promise<HistoryPage> {
     return this.repo.history(teamId, patientId, beforeKey, pageSize);
   }

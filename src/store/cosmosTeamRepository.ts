@@ -1,11 +1,12 @@
 import type { Container, ItemDefinition } from '@azure/cosmos';
 import { AlreadyExistsError, ConcurrentEditError } from '../domain/errors';
 import type { HistoryRecord } from '../domain/history';
-import type { HistoryPage, TeamRepository, Versioned } from '../domain/ports';
+import type { AdministeredTeam, HistoryPage, TeamRepository, Versioned } from '../domain/ports';
 import type { TeamSettings } from '../domain/team';
 import { readTyped, strip } from './cosmosDocuments';
 
 const SETTINGS_ID = 'team-settings';
+const REGISTRY = '__registry';
 
 export class CosmosTeamRepository implements TeamRepository {
   constructor(private readonly container: Container) {}
@@ -22,6 +23,15 @@ export class CosmosTeamRepository implements TeamRepository {
         : await this.container.items.create(document);
       if (!resource || !newEtag) throw new Error('Cosmos returned no settings');
       const { id: _id, ...value } = strip<TeamSettings & { id: string }>(resource);
+      // The registry partition answers "which teams does this person administer" in one query.
+      await this.container.items.upsert({
+        id: `admins:${teamId}`,
+        teamId: REGISTRY,
+        type: 'teamAdmins',
+        team: teamId,
+        listName: value.listName,
+        superuserIds: value.superusers.map((s) => s.id),
+      });
       return { value, etag: newEtag };
     } catch (error) {
       const code = (error as { code?: number }).code;
@@ -29,6 +39,22 @@ export class CosmosTeamRepository implements TeamRepository {
       if (code === 412) throw new ConcurrentEditError();
       throw error;
     }
+  }
+
+  async teamsAdministeredBy(actorId: string): Promise<AdministeredTeam[]> {
+    const { resources } = await this.container.items
+      .query<{ team: string; listName?: string }>(
+        {
+          query: "SELECT c.team, c.listName FROM c WHERE c.teamId = @registry AND c.type = 'teamAdmins' AND ARRAY_CONTAINS(c.superuserIds, @actorId)",
+          parameters: [
+            { name: '@registry', value: REGISTRY },
+            { name: '@actorId', value: actorId },
+          ],
+        },
+        { partitionKey: REGISTRY },
+      )
+      .fetchAll();
+    return resources.map((r) => ({ teamId: r.team, ...(r.listName && { listName: r.listName }) }));
   }
 
   /** Keyset on `at` + id, newest first (history records are append-only). */

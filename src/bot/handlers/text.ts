@@ -5,6 +5,7 @@ import { isDomainError, notice, refusal, sendCard, sendText, showForm, showPatie
 import { sendFollowing, sendList } from './browse';
 import { handlePatientCommand } from './patientCommands';
 import { changeSuperuser, sendSettings } from './team';
+import { sendPurgePreview } from './purge';
 
 /** A typed command (the bot's @mention already removed), in French or English. */
 export async function handleText(turn: Turn, text: string): Promise<void> {
@@ -34,6 +35,8 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
     case 'grant':
     case 'revoke':
       return changeSuperuser(turn, command.kind === 'grant');
+    case 'purgePreview':
+      return sendPurgePreview(turn);
     case 'usage':
       return sendText(turn, `usage.${command.command}`);
     case 'unknown':

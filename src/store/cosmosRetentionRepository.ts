@@ -1,0 +1,163 @@
+import type { Container, ItemDefinition, OperationInput, SqlParameter } from '@azure/cosmos';
+import { BulkOperationType } from '@azure/cosmos';
+import { ConcurrentEditError } from '../domain/errors';
+import type { Versioned } from '../domain/ports';
+import {
+  isDueForPurge,
+  PURGED_REASONS,
+  type PurgeCandidate,
+  type PurgeLease,
+  type PurgeOutcome,
+  type PurgeRun,
+  type RetentionRepository,
+  retentionCutoff,
+} from '../domain/retention';
+import { CosmosAlertRepository } from './cosmosAlertRepository';
+import { readTyped, runBatch, strip } from './cosmosDocuments';
+import { isNotFound } from './cosmosErrors';
+
+/** The partition that lists teams (see CosmosAlertRepository) also holds the purge lease. */
+const REGISTRY = '__registry';
+const LEASE_ID = 'purge-lease';
+/** A transactional batch holds at most 100 operations: the last one of the last batch is the patient. */
+const BATCH_LIMIT = 100;
+
+interface CandidateRow {
+  id: string;
+  _etag: string;
+  number: number;
+  name: string;
+  status: 'inactive';
+  inactive?: { reason: PurgeCandidate['reason']; since: string };
+  purgeExcluded?: boolean;
+}
+
+/**
+ * A batch Delete that only applies to that version. The SDK's type leaves `ifMatch` out for
+ * Delete, but it sends the operation as given and the service honours it (the Java and .NET SDKs
+ * expose it; the local server checks it too).
+ */
+function conditionalDelete(id: string, etag: string): OperationInput {
+  const operation = { operationType: BulkOperationType.Delete, id, ifMatch: etag };
+  return operation;
+}
+
+function statusOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/**
+ * The purge's storage: candidates and deletions in one team's partition (every query names the
+ * team in SQL, as the local server ignores the partition option), purge-run records, and the
+ * lease that lets one instance run at a time.
+ */
+export class CosmosRetentionRepository implements RetentionRepository {
+  private readonly registry: CosmosAlertRepository;
+
+  constructor(private readonly container: Container) {
+    this.registry = new CosmosAlertRepository(container);
+  }
+
+  teams(): Promise<string[]> {
+    return this.registry.teams();
+  }
+
+  /**
+   * A projection (no notes, no follow-up fields): the rule's inputs, what the preview shows and
+   * the ETag the delete is conditional on. SQL narrows by status, reason, date and exclusion; the
+   * domain rule then decides (calendar months are computed once, in TypeScript).
+   */
+  async candidates(teamId: string, at: Date, retentionMonths: number): Promise<PurgeCandidate[]> {
+    const reasons = PURGED_REASONS.map((_, i) => `c.inactive.reason = @reason${i}`).join(' OR ');
+    const rows = await this.query<CandidateRow>(
+      teamId,
+      `SELECT c.id, c._etag, c.number, c.name, c.status, c.inactive, c.purgeExcluded FROM c
+        WHERE c.teamId = @teamId AND c.type = 'patient' AND c.status = 'inactive'
+        AND (${reasons}) AND c.inactive.since < @cutoff
+        AND (NOT IS_DEFINED(c.purgeExcluded) OR c.purgeExcluded != true)`,
+      [
+        ...PURGED_REASONS.map((reason, i) => ({ name: `@reason${i}`, value: reason })),
+        { name: '@cutoff', value: retentionCutoff(at, retentionMonths).toISOString() },
+      ],
+    );
+    return rows
+      .filter((row) => row.inactive && isDueForPurge(row, at, retentionMonths))
+      .map((row) => ({ id: row.id, number: row.number, name: row.name, reason: row.inactive!.reason, since: row.inactive!.since, etag: row._etag }))
+      .sort((a, b) => a.since.localeCompare(b.since) || a.number - b.number);
+  }
+
+  /**
+   * The documents that name the patient (notes, history records, alerts), then the patient, only
+   * if it still has `etag`. Up to 99 records this is one transactional batch, atomic in Cosmos DB:
+   * a patient changed meanwhile (reactivated, excluded, noted) fails the patient's delete and
+   * nothing is deleted. The patient is also read before each batch, and deleted last: on the local
+   * server, whose batches are not atomic, a changed patient is seen before anything is deleted,
+   * and a failure leaves the patient for the next run. Beyond 99 records the batches follow one
+   * another; a change landing between two of them keeps the patient but not the records the
+   * earlier batches deleted (a window of a few milliseconds, once, for a patient gone two years).
+   */
+  async purgePatient(teamId: string, patientId: string, etag: string): Promise<PurgeOutcome> {
+    const dependents = await this.query<{ id: string }>(teamId, 'SELECT c.id FROM c WHERE c.teamId = @teamId AND c.patientId = @patientId', [
+      { name: '@patientId', value: patientId },
+    ]);
+    const deletes: OperationInput[] = dependents.map((d) => ({ operationType: BulkOperationType.Delete, id: d.id }));
+    deletes.push(conditionalDelete(patientId, etag));
+    for (let start = 0; start < deletes.length; start += BATCH_LIMIT) {
+      const current = await this.patientEtag(teamId, patientId);
+      if (current === null) return 'gone';
+      if (current !== etag) return 'changed';
+      try {
+        await runBatch(this.container, teamId, deletes.slice(start, start + BATCH_LIMIT));
+      } catch (error) {
+        if (error instanceof ConcurrentEditError) return 'changed';
+        throw error;
+      }
+    }
+    return 'purged';
+  }
+
+  async recordRun(teamId: string, run: PurgeRun): Promise<void> {
+    await this.container.items.create({ ...run, teamId, type: 'purgeRun' });
+  }
+
+  readLease(): Promise<Versioned<PurgeLease> | null> {
+    return readTyped<PurgeLease>(this.container, REGISTRY, LEASE_ID, 'lease');
+  }
+
+  /** Create if absent (409: another instance made it first), replace only if unchanged (412: same). */
+  async writeLease(lease: PurgeLease, etag?: string): Promise<Versioned<PurgeLease> | null> {
+    const document = { ...lease, id: LEASE_ID, teamId: REGISTRY, type: 'lease' };
+    try {
+      const { resource, etag: newEtag } = etag
+        ? await this.container.item(LEASE_ID, REGISTRY).replace(document, { accessCondition: { type: 'IfMatch', condition: etag } })
+        : await this.container.items.create(document);
+      if (!resource || !newEtag) throw new Error('Cosmos returned no lease');
+      const { id: _id, ...value } = strip<PurgeLease & { id: string }>(resource);
+      return { value, etag: newEtag };
+    } catch (error) {
+      const code = statusOf(error);
+      // 404: the lease was removed by hand between our read and our replace; the next check recreates it.
+      if (code === 409 || code === 412 || code === 404) return null;
+      throw error;
+    }
+  }
+
+  private async patientEtag(teamId: string, patientId: string): Promise<string | null> {
+    try {
+      const { resource, etag } = await this.container.item(patientId, teamId).read<ItemDefinition>();
+      if (!resource || resource.type !== 'patient' || resource.teamId !== teamId || !etag) return null;
+      return etag;
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  private async query<T>(teamId: string, sql: string, parameters: SqlParameter[]): Promise<T[]> {
+    const { resources } = await this.container.items
+      .query<T>({ query: sql, parameters: [{ name: '@teamId', value: teamId }, ...parameters] }, { partitionKey: teamId })
+      .fetchAll();
+    return resources;
+  }
+}
