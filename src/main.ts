@@ -99,6 +99,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     patients,
     teams: new TeamService(new CosmosTeamRepository(container)),
     tenantAllowed: tenantPolicy(config),
+    anyFileHost: !config.bot,
     alerts: dispatcher,
     channels: new ChannelBook(alertRepository),
     retention,

@@ -9,6 +9,7 @@ import { flagPatient, followPatient, openFlagForm, unflagPatient, unfollowPatien
 import { openNoteForm, saveNote } from './handlers/notes';
 import { openInactiveForm, setActive, setInactive } from './handlers/status';
 import { excludeFromPurge, pagePurgePreview } from './handlers/purge';
+import { attachedFile, checkImportForTeam, confirmImport, exportForTeam, handleAttachedFile, uploadExport } from './handlers/transfer';
 import { pageHistory, saveSettings } from './handlers/team';
 import { handleText } from './handlers/text';
 import { t } from '../i18n/messages';
@@ -40,6 +41,9 @@ const CARD_ROUTES: Record<Verb, CardHandler> = {
   [VERBS.settingsSave]: saveSettings,
   [VERBS.purgePreview]: pagePurgePreview,
   [VERBS.purgeExclude]: excludeFromPurge,
+  [VERBS.importCheck]: checkImportForTeam,
+  [VERBS.importConfirm]: confirmImport,
+  [VERBS.exportTeam]: exportForTeam,
 };
 
 export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: string): Application<TurnState> {
@@ -101,11 +105,28 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
     });
   }
 
+  // A file attached in the personal chat is a superuser's start-up import.
+  app.message(isPersonalFile, async (context) => {
+    const turn = turnOf(context, deps);
+    await handleAttachedFile(turn, attachedFile(context.activity)!);
+  });
+  app.fileConsentAccept(async (context, _state, response) => {
+    await uploadExport(turnOf(context, deps), response);
+  });
+  app.fileConsentDecline(async (context) => {
+    const turn = turnOf(context, deps);
+    await context.sendActivity(t(turn.lang, 'transfer.exportDeclined'));
+  });
+
   app.message(hasText, async (context) => {
     await handleText(turnOf(context, deps), context.activity.text ?? '');
   });
 
   return app;
+}
+
+async function isPersonalFile(context: TurnContext): Promise<boolean> {
+  return context.activity.conversation?.conversationType === 'personal' && attachedFile(context.activity) !== undefined;
 }
 
 async function hasText(context: TurnContext): Promise<boolean> {

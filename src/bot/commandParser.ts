@@ -20,6 +20,8 @@ export type Command =
   | { kind: 'history'; ref: string }
   | { kind: 'settings' }
   | { kind: 'grant' }
+  | { kind: 'export' }
+  | { kind: 'import' }
   | { kind: 'revoke' }
   | { kind: 'purgePreview' }
   /** A known command with a missing or wrong part: answered with that command's usage. */
@@ -104,6 +106,8 @@ const PHRASES = ([
   [['unfollow'], one('unfollow')], [['ne', 'plus', 'suivre'], one('unfollow')],
   [['following'], () => ({ kind: 'following' })], [['mes', 'suivis'], () => ({ kind: 'following' })],
   [['history'], one('history')], [['historique'], one('history')],
+  [['export'], () => ({ kind: 'export' })], [['exporter'], () => ({ kind: 'export' })],
+  [['import'], () => ({ kind: 'import' })], [['importer'], () => ({ kind: 'import' })],
   [['settings'], () => ({ kind: 'settings' })], [['parametres'], () => ({ kind: 'settings' })],
   // The person is named by an @mention, which the bot reads from the activity's entities.
   [['grant', 'superuser'], () => ({ kind: 'grant' })], [['nommer', 'superutilisateur'], () => ({ kind: 'grant' })],

@@ -18,6 +18,8 @@ import { type Lang, langOf, type MessageKey, t } from '../i18n/messages';
 export interface BotDeps {
   patients: PatientService;
   teams: TeamService;
+  /** Locally (no Bot Framework auth) files may come from any host, e.g. the Playground; in Azure only from SharePoint. */
+  anyFileHost: boolean;
   /** Whether a tenant is served (ALLOWED_TENANT_IDS). */
   tenantAllowed: (tenantId: string | undefined) => boolean;
   alerts: Pick<AlertDispatcher, 'acknowledge'>;

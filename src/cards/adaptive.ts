@@ -33,6 +33,9 @@ export const VERBS = {
   settingsSave: 'settings.save',
   purgePreview: 'purge.preview',
   purgeExclude: 'patient.purgeExclude',
+  importCheck: 'transfer.importCheck',
+  importConfirm: 'transfer.importConfirm',
+  exportTeam: 'transfer.export',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 

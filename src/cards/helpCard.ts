@@ -3,14 +3,18 @@ import { type AdaptiveCard, executeAction, expand, type Notice, VERBS } from './
 import helpTemplate from './templates/help.json';
 import messageTemplate from './templates/message.json';
 
-const COMMANDS = ['add', 'list', 'show', 'note', 'set', 'inactive', 'active', 'flag', 'unflag', 'follow', 'following', 'history', 'settings'] as const;
+const COMMANDS = ['add', 'list', 'show', 'note', 'set', 'inactive', 'active', 'flag', 'unflag', 'follow', 'following', 'history'] as const;
+const SUPERUSER_COMMANDS = ['settings', 'purge', 'transfer'] as const;
 
-export function helpCard(lang: Lang, options: { notice?: Notice } = {}): AdaptiveCard {
+/** The commands with examples; a superuser also sees the team's management commands and its id. */
+export function helpCard(lang: Lang, options: { notice?: Notice; superuserOf?: string } = {}): AdaptiveCard {
+  const commands = options.superuserOf ? [...COMMANDS, ...SUPERUSER_COMMANDS] : COMMANDS;
   return expand(helpTemplate, {
     notice: options.notice ?? null,
     heading: t(lang, 'help.title'),
     intro: t(lang, 'help.intro'),
-    commands: COMMANDS.map((command) => ({
+    teamLine: options.superuserOf ? t(lang, 'help.teamId', { teamId: options.superuserOf }) : null,
+    commands: commands.map((command) => ({
       example: t(lang, `help.${command}` as MessageKey),
       what: t(lang, `help.${command}.what` as MessageKey),
     })),

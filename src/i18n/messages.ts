@@ -242,6 +242,21 @@ const fr = {
   'import.error.missingNameColumn': 'Aucune ligne d’en-tête avec la colonne « Nom » : partez du modèle (npm run template).',
   'import.error.unknownFormat': 'Format non pris en charge : utilisez .xlsx ou .csv.',
   'export.written': '{count} patient(s) exporté(s) dans {file}.',
+  'transfer.chooseTeam': 'Pour quelle équipe?',
+  'transfer.importTitle': 'Importation de « {file} »',
+  'transfer.importAll': 'Importer les {count} patients',
+  'transfer.importValid': 'Importer seulement les {count} lignes valides',
+  'transfer.importHow': 'Pour importer la liste de départ : dans la conversation personnelle avec moi, joignez le fichier Excel (.xlsx) ou CSV rempli à partir du modèle. Je vous montre le rapport avant d’écrire quoi que ce soit.',
+  'transfer.exportTitle': 'Exportation',
+  'transfer.exportOffered': 'Acceptez la carte de fichier pour recevoir la liste dans votre OneDrive.',
+  'transfer.exportDescription': 'La liste de l’équipe (Excel). Elle contient des renseignements de santé : conservez-la en lieu sûr.',
+  'transfer.exportDeclined': 'Exportation annulée.',
+  'transfer.personalOnly': 'L’exportation se fait dans la conversation personnelle avec moi, pas dans un canal.',
+  'help.transfer': 'exporter · joindre un fichier (conversation personnelle)',
+  'help.transfer.what': 'superutilisateurs : exporter la liste, importer la liste de départ',
+  'help.purge': 'aperçu épuration',
+  'help.purge.what': 'superutilisateurs : qui sera épuré et quand',
+  'help.teamId': 'Identifiant de cette équipe (pour l’importation) : {teamId}',
 };
 
 export type MessageKey = keyof typeof fr;
@@ -485,6 +500,21 @@ const en: Record<MessageKey, string> = {
   'import.error.missingNameColumn': 'No header row with the “Name” column: start from the template (npm run template).',
   'import.error.unknownFormat': 'Unsupported format: use .xlsx or .csv.',
   'export.written': '{count} patient(s) exported to {file}.',
+  'transfer.chooseTeam': 'For which team?',
+  'transfer.importTitle': 'Import of “{file}”',
+  'transfer.importAll': 'Import the {count} patients',
+  'transfer.importValid': 'Import only the {count} valid rows',
+  'transfer.importHow': 'To import the starting list: in your personal chat with me, attach the Excel (.xlsx) or CSV file filled from the template. I show you the report before writing anything.',
+  'transfer.exportTitle': 'Export',
+  'transfer.exportOffered': 'Accept the file card to receive the list in your OneDrive.',
+  'transfer.exportDescription': 'The team’s list (Excel). It holds health information: keep it somewhere safe.',
+  'transfer.exportDeclined': 'Export cancelled.',
+  'transfer.personalOnly': 'Export happens in your personal chat with me, not in a channel.',
+  'help.transfer': 'export · attach a file (personal chat)',
+  'help.transfer.what': 'superusers: export the list, import the starting list',
+  'help.purge': 'purge preview',
+  'help.purge.what': 'superusers: who will be purged, and when',
+  'help.teamId': 'This team’s id (for the import): {teamId}',
 };
 
 export type Lang = 'fr' | 'en';

@@ -1,5 +1,7 @@
 import type { AdaptiveCard } from '../../src/cards/adaptive';
+import { executeAction, VERBS } from '../../src/cards/adaptive';
 import { alertCard } from '../../src/cards/alertCard';
+import { transferCard } from '../../src/cards/transferCards';
 import { flagFormCard, inactiveFormCard, noteFormCard, patientFormCard } from '../../src/cards/formCards';
 import { helpCard, messageCard } from '../../src/cards/helpCard';
 import { choiceCard, followingCard, listCard, PAGE_SIZE } from '../../src/cards/listCard';
@@ -91,6 +93,11 @@ function allCards(lang: Lang): Array<{ name: string; card: AdaptiveCard }> {
     { name: 'form-note', card: noteFormCard(patient(3), 'r-2', lang, { values: { note: LONG_NOTE } }) },
     { name: 'form-inactive', card: inactiveFormCard(patient(4), lang) },
     { name: 'help', card: helpCard(lang) },
+    { name: 'help-superuser', card: helpCard(lang, { superuserOf: '19:ac6f0b2c3d4e5f60718293a4b5c6d7e8@thread.tacv2' }) },
+    {
+      name: 'transfer-report',
+      card: transferCard('Importation de « liste-de-départ-CHSLD-Saint-Jean-Baptiste.xlsx »', Array.from({ length: 30 }, (_, i) => `Ligne ${i + 2}, colonne « N° de dossier ou carte santé » : doublon dans le fichier`), [executeAction('Importer seulement les 1 234 lignes valides', VERBS.importConfirm, { teamId: 't', file: { url: 'https://x.sharepoint.com/f', name: 'f.xlsx' } })], lang),
+    },
     { name: 'message', card: messageCard(notice, lang) },
     { name: 'form-flag', card: flagFormCard(flagged, lang) },
     { name: 'following', card: followingCard(rows.slice(0, 5), lang) },

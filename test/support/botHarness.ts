@@ -104,6 +104,24 @@ export class BotHarness {
     );
   }
 
+  /** A message in the person's personal chat with the bot (no team), e.g. with a file attached. */
+  personal(person: Person, extra: Record<string, unknown>): Promise<TurnResult> {
+    return this.post({
+      ...this.activity(person, CHANNEL_A, { type: 'message', ...extra }),
+      conversation: { id: `a:personal-${person.id}`, conversationType: 'personal', tenantId: this.tenantId },
+      channelData: { tenant: { id: this.tenantId } },
+    });
+  }
+
+  /** An invoke in the personal chat (card taps there, file consent answers). */
+  personalInvoke(person: Person, name: string, value: unknown): Promise<TurnResult> {
+    return this.post({
+      ...this.activity(person, CHANNEL_A, { type: 'invoke', name, value, replyToId: 'posted-card-1' }),
+      conversation: { id: `a:personal-${person.id}`, conversationType: 'personal', tenantId: this.tenantId },
+      channelData: { tenant: { id: this.tenantId } },
+    });
+  }
+
   /** A tap on an Action.Execute button: the adaptiveCard/action invoke. */
   execute(verb: string, data: Record<string, unknown>, person: Person = ALICE, where: Where = CHANNEL_A): Promise<TurnResult> {
     return this.post(

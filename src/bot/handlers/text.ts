@@ -1,9 +1,11 @@
 import { helpCard } from '../../cards/helpCard';
 import { patientCard } from '../../cards/patientCard';
+import { isSuperuser } from '../../domain/team';
 import { parseCommand } from '../commandParser';
 import { isDomainError, notice, refusal, sendCard, sendText, showForm, showPatient, type Turn } from '../turn';
 import { sendFollowing, sendList } from './browse';
 import { handlePatientCommand } from './patientCommands';
+import { handleExport } from './transfer';
 import { changeSuperuser, sendSettings } from './team';
 import { sendPurgePreview } from './purge';
 
@@ -11,8 +13,10 @@ import { sendPurgePreview } from './purge';
 export async function handleText(turn: Turn, text: string): Promise<void> {
   const command = parseCommand(text);
   switch (command.kind) {
-    case 'help':
-      return sendCard(turn, helpCard(turn.lang));
+    case 'help': {
+      const superuser = isSuperuser(await turn.settings(), turn.actor.id);
+      return sendCard(turn, helpCard(turn.lang, superuser ? { superuserOf: turn.teamId } : {}));
+    }
     case 'list':
       return sendList(turn, command.filter);
     case 'add':
@@ -35,6 +39,11 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
     case 'grant':
     case 'revoke':
       return changeSuperuser(turn, command.kind === 'grant');
+    case 'export':
+      if (turn.context.activity.conversation.conversationType !== 'personal') return sendText(turn, 'transfer.personalOnly');
+      return handleExport(turn);
+    case 'import':
+      return sendText(turn, 'transfer.importHow');
     case 'purgePreview':
       return sendPurgePreview(turn);
     case 'usage':
