@@ -12,7 +12,7 @@ import type { Lang } from '../../src/i18n/messages';
 import { actionsOf, textsOf } from '../support/botHarness';
 import { cardSizeBytes, validateCard } from '../support/cardSchema';
 import { LONG_FRENCH_NAME, nurse, TEAM_A } from '../support/mothers';
-import { renderCards } from '../support/renderCards';
+import { phoneProblems } from '../support/renderCards';
 
 const NOW = new Date('2026-11-25T15:00:00.000Z');
 const LONG_NOTE =
@@ -142,11 +142,5 @@ it('keeps typed text as plain text: no markdown, no template or date function ev
 });
 
 it('renders every card at 390 px (phone) without horizontal overflow or cut button labels', async () => {
-  const results = await renderCards(CARDS, { width: 390 });
-  const problems = results.flatMap((r) => [
-    ...r.overflowX.map((o) => `${r.name}: overflow ${o}`),
-    ...r.cutLabels.map((l) => `${r.name}: cut label ${l}`),
-    ...r.warnings.map((w) => `${r.name}: warning ${w}`),
-  ]);
-  expect(problems).toEqual([]);
+  expect(await phoneProblems(CARDS)).toEqual([]);
 }, 120_000);

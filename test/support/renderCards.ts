@@ -25,6 +25,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 
 export interface CardToRender {
   name: string;
@@ -61,18 +62,6 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const AC_DIR = path.dirname(require.resolve('adaptivecards/package.json'));
 const AC_BUNDLE = path.join(AC_DIR, 'dist', 'adaptivecards.min.js');
 const AC_CSS = path.join(AC_DIR, 'dist', 'adaptivecards.css');
-
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Teams' font stack; on this machine it resolves to Liberation Sans (Arial metrics). */
 export const FONT_STACK =
@@ -507,4 +496,14 @@ function dedupeShowCard(list: string[]): string[] {
     const stripped = s.replace(/^\[ShowCard "[^"]*"\] /, '');
     return s === stripped || !plain.has(stripped);
   });
+}
+
+/** Every phone-width problem of these cards (overflow, cut button label, renderer warning), one line each. */
+export async function phoneProblems(cards: CardToRender[]): Promise<string[]> {
+  const results = await renderCards(cards, { width: 390 });
+  return results.flatMap((r) => [
+    ...r.overflowX.map((o) => `${r.name}: overflow ${o}`),
+    ...r.cutLabels.map((l) => `${r.name}: cut label ${l}`),
+    ...r.warnings.map((w) => `${r.name}: warning ${w}`),
+  ]);
 }

@@ -39,6 +39,7 @@ import {
   type Locator,
   type Page,
 } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../support/chromium';
 
 // ---------------------------------------------------------------------------------------------
 // Paths and the shared command line
@@ -46,22 +47,6 @@ import {
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'test-artifacts', 'e2e');
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // Even with the flags above chromium looks up accounts.google.com, update.googleapis.com,
-  // redirector.gvt1.com, content-autofill.googleapis.com: resolve nothing but the local machine.
-  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, EXCLUDE [::1]',
-  '--disable-features=AutofillServerCommunication,OptimizationHints,Translate,MediaRouter',
-  '--disable-domain-reliability',
-];
 /** Width of the phone viewport (iPhone 12-15 class). */
 export const PHONE_VIEWPORT = { width: 390, height: 844 };
 export const DESKTOP_VIEWPORT = { width: 1280, height: 900 };
