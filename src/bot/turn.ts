@@ -58,7 +58,18 @@ export interface Turn {
   settings(): Promise<TeamSettings>;
 }
 
+const TURN_KEY = Symbol('turn');
+
+/** One Turn per activity (so the settings are read once however many steps ask for them). */
 export function turnOf(context: TurnContext, deps: BotDeps): Turn {
+  const known = context.turnState.get<Turn>(TURN_KEY);
+  if (known) return known;
+  const turn = newTurn(context, deps);
+  context.turnState.set(TURN_KEY, turn);
+  return turn;
+}
+
+function newTurn(context: TurnContext, deps: BotDeps): Turn {
   const activity = context.activity;
   const channelData = activity.channelData as { team?: { id?: string } } | undefined;
   // A team's channels share one list; a group or personal chat that is not a team has its own.

@@ -173,19 +173,19 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   /**
-   * Imported patients with their history records, by bulk in chunks (not one transaction: an
-   * import is validated whole before, and the run is recorded last, so a broken run shows).
+   * Imported patients with their history records, 50 patients (100 operations, Cosmos' limit) to
+   * a transactional batch: one partition, so a batch is the cheapest write. Not one transaction
+   * overall: the import is validated whole before, and the run is recorded last, so a broken run
+   * shows. (The SDK's bulk executor waits on a dispatch timer between flushes: measured 50x slower.)
    */
   async createMany(teamId: string, entries: Array<{ patient: Patient; history: HistoryRecord }>): Promise<void> {
-    const CHUNK = 50;
-    for (let start = 0; start < entries.length; start += CHUNK) {
-      const operations: OperationInput[] = entries.slice(start, start + CHUNK).flatMap(({ patient, history }) => [
-        { operationType: BulkOperationType.Create, partitionKey: teamId, resourceBody: asJson(toDocument(patient)) },
-        { operationType: BulkOperationType.Create, partitionKey: teamId, resourceBody: asJson({ ...history, teamId, type: 'history' }) },
+    const PATIENTS_PER_BATCH = 50;
+    for (let start = 0; start < entries.length; start += PATIENTS_PER_BATCH) {
+      const operations: OperationInput[] = entries.slice(start, start + PATIENTS_PER_BATCH).flatMap(({ patient, history }) => [
+        { operationType: BulkOperationType.Create, resourceBody: asJson(toDocument(patient)) },
+        { operationType: BulkOperationType.Create, resourceBody: asJson({ ...history, teamId, type: 'history' }) },
       ]);
-      const results = await this.container.items.executeBulkOperations(operations);
-      const failed = results.find((r) => r.error || (r.response && r.response.statusCode >= 400));
-      if (failed) throw new Error(`Cosmos bulk import failed with status ${failed.error?.code ?? failed.response?.statusCode}`);
+      await runBatch(this.container, teamId, operations);
     }
   }
 
