@@ -157,6 +157,15 @@ export class PatientService {
     return this.mutate(teamId, actor, patientId, origin, 'update', (p) => (p[field] === value ? null : { ...p, [field]: value }));
   }
 
+  /** A Teams user named as responsible clinician also follows the patient (and gets its alerts). */
+  async assignClinician(teamId: string, actor: Actor, patientId: string, clinician: Actor, origin: ChangeOrigin = {}): Promise<MutationResult> {
+    const name = validateField('clinician', clinician.name, this.clock.now());
+    return this.mutate(teamId, actor, patientId, origin, 'update', (p) => {
+      const next = withFollower({ ...p, clinician: name }, clinician);
+      return next.clinician === p.clinician && next.followers === p.followers ? null : next;
+    });
+  }
+
   /** The Edit form: name and every field at once; fields left empty are cleared. */
   async updateDetails(
     teamId: string,

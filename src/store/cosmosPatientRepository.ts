@@ -195,6 +195,8 @@ export class CosmosPatientRepository implements PatientRepository {
 
   async recordImport(teamId: string, run: ImportRun): Promise<void> {
     await this.container.items.upsert({ ...run, id: IMPORT_RUN_ID, teamId, type: 'importRun' });
+    // A team imported from the command line may not have used the bot yet: the purge must still visit it.
+    await this.container.items.upsert({ id: `imported:${teamId}`, teamId: '__registry', type: 'teamImported', team: teamId });
   }
 
   async listPage(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {

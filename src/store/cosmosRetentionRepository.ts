@@ -12,7 +12,6 @@ import {
   type RetentionRepository,
   retentionCutoff,
 } from '../domain/retention';
-import { CosmosAlertRepository } from './cosmosAlertRepository';
 import { readTyped, runBatch, strip } from './cosmosDocuments';
 import { isNotFound } from './cosmosErrors';
 
@@ -53,14 +52,20 @@ function statusOf(error: unknown): number | undefined {
  * lease that lets one instance run at a time.
  */
 export class CosmosRetentionRepository implements RetentionRepository {
-  private readonly registry: CosmosAlertRepository;
+  constructor(private readonly container: Container) {}
 
-  constructor(private readonly container: Container) {
-    this.registry = new CosmosAlertRepository(container);
-  }
-
-  teams(): Promise<string[]> {
-    return this.registry.teams();
+  /** Every team known anywhere: used in a channel, with settings, or only imported from the command line. */
+  async teams(): Promise<string[]> {
+    const { resources } = await this.container.items
+      .query<{ id: string; team?: string }>(
+        {
+          query: "SELECT c.id, c.team FROM c WHERE c.teamId = @registry AND c.type IN ('team', 'teamAdmins', 'teamImported')",
+          parameters: [{ name: '@registry', value: REGISTRY }],
+        },
+        { partitionKey: REGISTRY },
+      )
+      .fetchAll();
+    return [...new Set(resources.map((r) => r.team ?? r.id))];
   }
 
   /**

@@ -82,6 +82,14 @@ describe('who may see and do what', () => {
     expect(stored.superusers.map((s: any) => s.id)).toEqual([BOB.aadObjectId]);
   });
 
+  it('makes a clinician named by @mention follow the patient', async () => {
+    const n = await numberOf(await bot.say('ajouter patient Suivi Clinique', ALICE));
+    const card = said(await bot.say(`modifier responsable #${n}`, ALICE, CHANNEL_A, [CHLOE]));
+    expect(card).toContain('Chloé Roy');
+    expect(card).toContain('Suivi par : Chloé Roy');
+    expect(said(await bot.say('mes suivis', CHLOE))).toContain(`#${n} · Suivi Clinique`);
+  });
+
   it('lets a guest read and write the list like a member', async () => {
     const n = await numberOf(await bot.say('ajouter patient Patient Du Invité', GUEST));
     expect(said(await bot.say(`note #${n} Visite faite par l’invité`, GUEST))).toContain('Note ajoutée');

@@ -120,6 +120,16 @@ describe('retention purge against Cosmos DB', () => {
     expect((await recordsOf(TEAM_B, otherTeam.id)).length).toBeGreaterThan(0);
   });
 
+  it('visits a team that was only imported from the command line (no channel, no settings yet)', async () => {
+    const team = '19:imported-only@thread.tacv2';
+    await service.importPatients(team, { id: 'import-tool', name: 'Importation' }, [
+      { name: 'Parti Importé', fields: {}, status: 'inactive', inactive: { reason: 'discharge', since: LEFT_AT.toISOString() } },
+    ]);
+    setClock(new Date(LEFT_AT.getTime() + 800 * DAY));
+    await job().runOnce();
+    expect(await query("SELECT * FROM c WHERE c.teamId = @t AND c.type = 'patient'", [{ name: '@t', value: team }])).toEqual([]);
+  });
+
   it('never purges a reactivated patient', async () => {
     const patient = await leftPatient('Revenue Synthétique');
     clock.advance(30 * DAY);

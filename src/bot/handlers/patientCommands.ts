@@ -7,7 +7,7 @@ import { EDITABLE_FIELDS, INACTIVE_REASONS, type Patient } from '../../domain/pa
 import type { MutationResult } from '../../domain/patientService';
 import type { MessageKey } from '../../i18n/messages';
 import { type Command } from '../commandParser';
-import { historyFor } from './team';
+import { historyFor, mentionedMember } from './team';
 import { isDomainError, refusal, sendCard, sendText, showChange, showPatient, type Turn } from '../turn';
 
 /** Commands that act on one patient named by number or part of the name. */
@@ -41,8 +41,13 @@ export async function runOnPatient(turn: Turn, patient: Patient, command: Pendin
         return await showPatient(turn, patient);
       case 'note':
         return showChange(turn, await patients.addNote(teamId, actor, patient.id, command.text), 'done.noteAdded');
-      case 'set':
-        return showChange(turn, await patients.setField(teamId, actor, patient.id, command.field, command.value), 'done.updated');
+      case 'set': {
+        // `set clinician #12 @Dre Lavoie`: the person named follows the patient too.
+        const clinician = command.field === 'clinician' ? await mentionedMember(turn) : undefined;
+        if (clinician) return showChange(turn, await patients.assignClinician(teamId, actor, patient.id, clinician.actor), 'done.updated');
+        const value = command.value.replace(/<\/?at>/g, '');
+        return showChange(turn, await patients.setField(teamId, actor, patient.id, command.field, value), 'done.updated');
+      }
       case 'inactive':
         if (!command.reason) return inactiveFormCard(patient, lang);
         return showChange(turn, await patients.setInactive(teamId, actor, patient.id, command.reason), 'done.inactive');

@@ -44,7 +44,7 @@ export const saveSettings: CardHandler = async (turn, data) => {
 };
 
 /** The person named by the command's @mention (other than the bot), as Teams knows them. */
-async function mentionedMember(turn: Turn) {
+export async function mentionedMember(turn: Turn) {
   const activity = turn.context.activity;
   const mention = (activity.entities ?? []).find(
     (entity) => entity.type === 'mention' && entity.mentioned?.id && entity.mentioned.id !== activity.recipient.id,
