@@ -199,9 +199,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function httpGet(url: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
+/** A small HTTP call to a local server (GET, or POST of a JSON payload). */
+function httpRequest(url: string, payload: unknown | undefined, timeoutMs: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { timeout: timeoutMs }, (res) => {
+    const data = payload === undefined ? undefined : Buffer.from(JSON.stringify(payload));
+    const headers = data ? { 'content-type': 'application/json', 'content-length': data.length } : {};
+    const req = http.request(url, { method: data ? 'POST' : 'GET', timeout: timeoutMs, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -209,26 +212,16 @@ function httpGet(url: string, timeoutMs = 2000): Promise<{ status: number; body:
     });
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
+    req.end(data);
   });
 }
 
+function httpGet(url: string, timeoutMs = 2000): Promise<{ status: number; body: string }> {
+  return httpRequest(url, undefined, timeoutMs);
+}
+
 function httpPostJson(url: string, payload: unknown, timeoutMs = 10000): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const data = Buffer.from(JSON.stringify(payload));
-    const req = http.request(
-      url,
-      { method: 'POST', timeout: timeoutMs, headers: { 'content-type': 'application/json', 'content-length': data.length } },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(data);
-  });
+  return httpRequest(url, payload, timeoutMs);
 }
 
 function escapeRegExp(s: string): string {
