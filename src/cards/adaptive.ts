@@ -81,7 +81,14 @@ export function plain(text: string): string {
   return text.replace(/\{\{/g, '{\u200b{');
 }
 
-/** Expands a JSON template; the data must define every name the template uses. */
+const parsed = new WeakMap<object, ACData.Template>();
+
+/** Expands a JSON template; the data must define every name the template uses. Each template is parsed once. */
 export function expand(template: object, data: object): AdaptiveCard {
-  return new ACData.Template(template).expand({ $root: data }) as AdaptiveCard;
+  let compiled = parsed.get(template);
+  if (!compiled) {
+    compiled = new ACData.Template(template);
+    parsed.set(template, compiled);
+  }
+  return compiled.expand({ $root: data }) as AdaptiveCard;
 }
