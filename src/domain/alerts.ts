@@ -32,6 +32,8 @@ export interface Alert {
   lastError?: string;
   activityId?: string;
   sentAt?: string;
+  /** Changes joined the alert after it was posted: the posted card must be redrawn. */
+  redraw?: boolean;
   reminders: { sent: number; nextAt?: string };
   acknowledged?: { by: Actor; at: string };
 }
@@ -63,10 +65,24 @@ function stamped(changes: FieldChange[], by: Actor, at: string): AlertChange[] {
   return changes.map((change) => ({ ...change, by, at }));
 }
 
-/** The first alert of a burst goes at once; the next one waits for the end of the window. */
-export function newAlert(id: string, patient: Patient, changes: FieldChange[], by: Actor, now: Date, policy: AlertPolicy): Alert {
-  const lastDue = patient.alerting?.lastDueAt ? Date.parse(patient.alerting.lastDueAt) : undefined;
-  const due = lastDue !== undefined && now.getTime() < lastDue + policy.coalesceMs ? new Date(lastDue + policy.coalesceMs) : now;
+/**
+ * How a change relates to the patient's latest alert. Waiting to be sent: the change joins it.
+ * Posted within the window and not acknowledged: the change joins it and the posted card is
+ * redrawn (one alert for a burst, not five). Otherwise (being sent right now, older, acknowledged,
+ * or the patient just turned urgent) the change makes a new alert.
+ */
+export function joinsAlert(alert: Alert, patient: Patient, now: Date, policy: AlertPolicy): 'waiting' | 'posted' | null {
+  if (alert.state === 'pending') return 'waiting';
+  // Turning urgent deserves its own post, with its reminders.
+  if (patient.flag?.level === 'urgent' && !alert.urgent) return null;
+  const sentAt = alert.sentAt ? Date.parse(alert.sentAt) : Number.NaN;
+  if (alert.state === 'sent' && !alert.acknowledged && now.getTime() < sentAt + policy.coalesceMs) return 'posted';
+  return null;
+}
+
+/** A new alert, sent at once. */
+export function newAlert(id: string, patient: Patient, changes: FieldChange[], by: Actor, now: Date): Alert {
+  const due = now;
   const alertChanges = stamped(changes, by, now.toISOString());
   return {
     id,
@@ -85,15 +101,16 @@ export function newAlert(id: string, patient: Patient, changes: FieldChange[], b
   };
 }
 
-/** A change made while the patient's alert is still waiting joins it. */
+/** A change joins the patient's alert (see joinsAlert); a posted one is marked for redrawing. */
 export function mergeIntoAlert(alert: Alert, patient: Patient, changes: FieldChange[], by: Actor, now: Date): Alert {
   const all = [...alert.changes, ...stamped(changes, by, now.toISOString())];
   return {
     ...alert,
     patientName: patient.name,
-    urgent: patient.flag?.level === 'urgent',
+    urgent: alert.urgent || patient.flag?.level === 'urgent',
     changes: all,
     mentions: mentionsFor(patient, all),
+    ...(alert.state === 'sent' && { redraw: true }),
   };
 }
 
@@ -122,6 +139,8 @@ export function isDue(alert: Alert, now: Date): boolean {
   const at = now.toISOString();
   if (alert.state === 'pending') return alert.nextAttemptAt <= at;
   if (alert.state === 'sending') return (alert.leaseUntil ?? '') <= at;
-  if (alert.state === 'sent') return Boolean(alert.reminders.nextAt && alert.reminders.nextAt <= at && !alert.acknowledged);
+  if (alert.state === 'sent') {
+    return Boolean(alert.redraw) || Boolean(alert.reminders.nextAt && alert.reminders.nextAt <= at && !alert.acknowledged);
+  }
   return false;
 }

@@ -86,8 +86,8 @@ export interface Patient extends PatientFields {
   /** People who get alerts about this patient; `followerIds` mirrors their ids for queries. */
   followers: Actor[];
   followerIds: string[];
-  /** The alert still waiting to be sent, and when the last one was due, for coalescing. */
-  alerting?: { pendingId?: string; lastDueAt?: string };
+  /** The patient's latest alert: changes close to it join it instead of making another. */
+  alerting?: { latestId: string };
   /** The latest notes, newest first, so the card needs one read; all notes are kept apart. */
   recentNotes: Note[];
   noteCount: number;

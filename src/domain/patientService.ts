@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type AlertPolicy, DEFAULT_ALERT_POLICY, mergeIntoAlert, needsAlert, newAlert } from './alerts';
+import { type AlertPolicy, DEFAULT_ALERT_POLICY, joinsAlert, mergeIntoAlert, needsAlert, newAlert } from './alerts';
 import { AlreadyExistsError, ConcurrentEditError, DomainError } from './errors';
 import { diffPatients, type HistoryAction, type HistoryRecord } from './history';
 import {
@@ -358,12 +358,12 @@ export class PatientService {
       const extras: WriteExtras = { note, history: historyRecord(next.id, actor, at, action, changes) };
       const selfFollow = action === 'follow';
       if (needsAlert(current.value, next, changes, actor, selfFollow)) {
-        const pending = next.alerting?.pendingId ? await this.repo.getAlert(teamId, next.alerting.pendingId) : null;
-        if (pending?.value.state === 'pending') {
-          extras.mergedAlert = { value: mergeIntoAlert(pending.value, next, changes, actor, now), etag: pending.etag };
+        const latest = next.alerting?.latestId ? await this.repo.getAlert(teamId, next.alerting.latestId) : null;
+        if (latest && joinsAlert(latest.value, next, now, this.alertPolicy)) {
+          extras.mergedAlert = { value: mergeIntoAlert(latest.value, next, changes, actor, now), etag: latest.etag };
         } else {
-          extras.newAlert = newAlert(randomUUID(), next, changes, actor, now, this.alertPolicy);
-          next.alerting = { pendingId: extras.newAlert.id, lastDueAt: extras.newAlert.dueAt };
+          extras.newAlert = newAlert(randomUUID(), next, changes, actor, now);
+          next.alerting = { latestId: extras.newAlert.id };
         }
       }
       try {

@@ -136,8 +136,9 @@ export class AlertDispatcher {
     }
     for (const alert of due.sort((a, b) => a.value.nextAttemptAt.localeCompare(b.value.nextAttemptAt))) {
       if (this.stopped) return;
-      if (alert.value.state === 'sent') await this.remind(teamId, address, alert);
-      else await this.send(teamId, address, alert);
+      if (alert.value.state !== 'sent') await this.send(teamId, address, alert);
+      else if (alert.value.redraw) await this.redrawPosted(teamId, address, alert);
+      else await this.remind(teamId, address, alert);
     }
   }
 
@@ -162,6 +163,20 @@ export class AlertDispatcher {
       this.options.log.info({ teamId, alertId: claimed.value.id, attempts: claimed.value.attempts }, 'alert sent');
     } catch (error) {
       await this.failed(teamId, key, claimed, error, stored.value.attempts);
+    }
+  }
+
+  /** Changes joined a posted alert: the posted card shows them (no new post, no new push). */
+  private async redrawPosted(teamId: string, address: ChannelAddress, stored: Versioned<Alert>): Promise<void> {
+    const claimed = await this.save(teamId, { ...stored.value, redraw: false }, stored.etag);
+    if (!claimed || !claimed.value.activityId) return;
+    try {
+      await this.messenger.update(address, claimed.value.activityId, claimed.value);
+    } catch (error) {
+      if (error instanceof GoneError) return;
+      if (error instanceof ThrottledError) this.pacer.block(conversationKey(address), this.options.clock.now().getTime() + error.retryAfterMs);
+      // Left marked: the next sweep redraws it.
+      await this.save(teamId, { ...claimed.value, redraw: true, lastError: describe(error) }, claimed.etag);
     }
   }
 

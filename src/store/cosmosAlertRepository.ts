@@ -22,6 +22,7 @@ export class CosmosAlertRepository implements AlertRepository {
           query: `SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'alert' AND (
               (c.state = 'pending' AND c.nextAttemptAt <= @now)
               OR (c.state = 'sending' AND c.leaseUntil <= @now)
+              OR (c.state = 'sent' AND c.redraw = true)
               OR (c.state = 'sent' AND c.urgent = true AND NOT IS_DEFINED(c.acknowledged) AND c.reminders.nextAt <= @now))`,
           parameters: [
             { name: '@teamId', value: teamId },

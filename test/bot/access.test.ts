@@ -10,7 +10,7 @@ function said(result: TurnResult): string {
 }
 
 function replies(result: TurnResult) {
-  return result.sent.filter((c) => c.activity.replyToId);
+  return result.sent.filter((c) => c.method === 'POST' && c.activity.replyToId);
 }
 
 function answer(result: TurnResult): string {

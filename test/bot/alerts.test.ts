@@ -62,23 +62,28 @@ describe('alerts about flagged patients', () => {
     expect(bot.posts().length).toBe(before);
   });
 
-  it('coalesces a burst of changes: the first goes at once, the rest in one alert at the end of the window', async () => {
+  it('coalesces a burst of changes into one alert: the posted card is redrawn with each change, no new post', async () => {
     const n = await flaggedPatient(bot, 'Alerte Rafale');
     clock.advance(MINUTE);
     const before = bot.posts().length;
+    const callsBefore = bot.connector.calls.length;
     for (const room of ['2A', '2B', '2C', '2D', '2E']) {
       await bot.say(`modifier chambre #${n} ${room}`, ALICE);
       clock.advance(2_000);
+      await bot.alertsSettled();
     }
-    await bot.alertsSettled();
-    expect(bot.posts().length - before).toBe(1);
-    clock.advance(30_000);
     await bot.bot.dispatcher.sweep();
     const burst = bot.posts().slice(before);
-    expect(burst).toHaveLength(2);
+    expect(burst).toHaveLength(1);
     expect(cardText(burst[0]!)).toContain('→ 2A');
-    const trailing = cardText(burst[1]!);
-    for (const room of ['2B', '2C', '2D', '2E']) expect(trailing).toContain(`→ ${room}`);
+    const redraws = bot.connector.calls.slice(callsBefore).filter((c) => c.method === 'PUT' && cardOf(c)?.msteams);
+    const last = cardText(redraws.at(-1)!);
+    for (const room of ['2A', '2B', '2C', '2D', '2E']) expect(last).toContain(`→ ${room}`);
+    // After the window, a change is a new alert again.
+    clock.advance(31_000);
+    await bot.say(`modifier chambre #${n} 3A`, ALICE);
+    await bot.alertsSettled();
+    expect(bot.posts().slice(before)).toHaveLength(2);
   });
 
   it('posts reminders of an urgent flag every interval until a follower acknowledges, then shows who and when', async () => {

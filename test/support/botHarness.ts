@@ -80,7 +80,7 @@ export class BotHarness {
     };
   }
 
-  private async post(activity: object): Promise<TurnResult> {
+  private async post(activity: { id: string } & Record<string, unknown>): Promise<TurnResult> {
     const before = this.connector.calls.length;
     const response = await fetch(`http://127.0.0.1:${this.bot.port}/api/messages`, {
       method: 'POST',
@@ -88,7 +88,11 @@ export class BotHarness {
       body: JSON.stringify(activity),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined, sent: this.connector.calls.slice(before) };
+    // The turn's own replies and card updates; alerts the dispatcher posts meanwhile are left out (see posts()).
+    const sent = this.connector.calls
+      .slice(before)
+      .filter((c) => (c.method === 'POST' ? c.activity.replyToId === activity.id : c.activity.replyToId === activity.id || !cardOf(c)?.msteams));
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, sent };
   }
 
   /** A channel message that @mentions the bot (and, optionally, people), as Teams delivers it. */
