@@ -44,8 +44,6 @@ function filledManifest(vars: Record<string, string> = FAKE): Manifest {
   return JSON.parse(text) as Manifest;
 }
 
-const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-
 describe('manifest.json', () => {
   it('uses only known placeholders', () => {
     const used = placeholdersIn(manifestTemplate);

@@ -1,8 +1,7 @@
 import type { Container, ItemDefinition } from '@azure/cosmos';
 import type { Alert } from '../domain/alerts';
-import { ConcurrentEditError } from '../domain/errors';
 import type { AlertRepository, ChannelAddress, Versioned } from '../domain/ports';
-import { readTyped, strip } from './cosmosDocuments';
+import { readTyped, strip, writeTyped } from './cosmosDocuments';
 
 /** Partition holding one small document per team with a channel on record: what the sweep visits. */
 const REGISTRY = '__registry';
@@ -35,17 +34,8 @@ export class CosmosAlertRepository implements AlertRepository {
     return resources.map((document) => ({ value: strip<Alert>(document), etag: document._etag as string }));
   }
 
-  async saveAlert(teamId: string, alert: Alert, etag: string): Promise<Versioned<Alert>> {
-    try {
-      const { resource, etag: newEtag } = await this.container
-        .item(alert.id, teamId)
-        .replace({ ...alert, teamId, type: 'alert' }, { accessCondition: { type: 'IfMatch', condition: etag } });
-      if (!resource || !newEtag) throw new Error('Cosmos returned no alert');
-      return { value: strip<Alert>(resource), etag: newEtag };
-    } catch (error) {
-      if ((error as { code?: number }).code === 412) throw new ConcurrentEditError();
-      throw error;
-    }
+  saveAlert(teamId: string, alert: Alert, etag: string): Promise<Versioned<Alert>> {
+    return writeTyped<Alert>(this.container, teamId, alert, 'alert', etag);
   }
 
   async teams(): Promise<string[]> {

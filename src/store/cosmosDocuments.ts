@@ -1,7 +1,7 @@
 import type { Container, ItemDefinition, JSONObject, OperationInput } from '@azure/cosmos';
 import { AlreadyExistsError, ConcurrentEditError } from '../domain/errors';
 import type { Versioned } from '../domain/ports';
-import { isNotFound } from './cosmosErrors';
+import { isNotFound, statusOf } from './cosmosErrors';
 
 /** Properties Cosmos adds and the ones the queries need; the domain sees none of them. */
 const STORAGE_PROPERTIES = ['_rid', '_self', '_etag', '_attachments', '_ts', 'type', 'searchKey', 'sortKey', 'teamId'] as const;
@@ -27,6 +27,32 @@ export async function readTyped<T>(container: Container, teamId: string, id: str
     return { value: strip<T>(resource), etag };
   } catch (error) {
     if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+/**
+ * Writes a document of one type in one partition: created when there is no `etag`, otherwise
+ * replaced only if it still has that ETag. 409 and 412 become the domain's errors.
+ */
+export async function writeTyped<T>(
+  container: Container,
+  partitionKey: string,
+  document: { id: string } & object,
+  type: string,
+  etag?: string,
+): Promise<Versioned<T>> {
+  const body = { ...document, teamId: partitionKey, type };
+  try {
+    const { resource, etag: newEtag } = etag
+      ? await container.item(document.id, partitionKey).replace(body, { accessCondition: { type: 'IfMatch', condition: etag } })
+      : await container.items.create(body);
+    if (!resource || !newEtag) throw new Error(`Cosmos returned no ${type}`);
+    return { value: strip<T>(resource), etag: newEtag };
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 409) throw new AlreadyExistsError();
+    if (status === 412) throw new ConcurrentEditError();
     throw error;
   }
 }

@@ -1,4 +1,5 @@
-function statusOf(error: unknown): number | undefined {
+/** The HTTP status Cosmos answered with, when the error carries one. */
+export function statusOf(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'number' ? code : undefined;
 }

@@ -5,7 +5,7 @@ import { activityKey, type Patient, searchKey } from '../domain/patient';
 import type { HistoryRecord } from '../domain/history';
 import type { ImportRun, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../domain/ports';
 import { asJson, readTyped, runBatch, strip } from './cosmosDocuments';
-import { isNotFound } from './cosmosErrors';
+import { isNotFound, statusOf } from './cosmosErrors';
 
 /** How a patient is stored: the domain object plus what the queries need. */
 interface PatientDocument extends Patient {
@@ -71,7 +71,7 @@ export class CosmosPatientRepository implements PatientRepository {
       try {
         await this.container.items.create({ id: COUNTER_ID, teamId, type: 'counter', next: 0 });
       } catch (error) {
-        if ((error as { code?: number }).code !== 409) throw error;
+        if (statusOf(error) !== 409) throw error;
       }
     }
   }
@@ -80,16 +80,9 @@ export class CosmosPatientRepository implements PatientRepository {
     return this.write(patient, { operationType: BulkOperationType.Create, resourceBody: asJson(toDocument(patient)) }, extras);
   }
 
-  async get(teamId: string, id: string): Promise<Versioned<Patient> | null> {
-    try {
-      const { resource, etag } = await this.container.item(id, teamId).read<PatientDocument>();
-      // The id comes from a card: a document of another type or team is "not found" for this team.
-      if (!resource || resource.type !== 'patient' || resource.teamId !== teamId) return null;
-      return versioned(resource, etag);
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
+  /** The id comes from a card: a document of another type or team is "not found" for this team. */
+  get(teamId: string, id: string): Promise<Versioned<Patient> | null> {
+    return readTyped<Patient>(this.container, teamId, id, 'patient');
   }
 
   async findByNumber(teamId: string, number: number): Promise<Versioned<Patient> | null> {

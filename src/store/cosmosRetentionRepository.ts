@@ -1,6 +1,6 @@
-import type { Container, ItemDefinition, OperationInput, SqlParameter } from '@azure/cosmos';
+import type { Container, OperationInput, SqlParameter } from '@azure/cosmos';
 import { BulkOperationType } from '@azure/cosmos';
-import { ConcurrentEditError } from '../domain/errors';
+import { AlreadyExistsError, ConcurrentEditError } from '../domain/errors';
 import type { Versioned } from '../domain/ports';
 import {
   isDueForPurge,
@@ -12,7 +12,7 @@ import {
   type RetentionRepository,
   retentionCutoff,
 } from '../domain/retention';
-import { readTyped, runBatch, strip } from './cosmosDocuments';
+import { readTyped, runBatch, writeTyped } from './cosmosDocuments';
 import { isNotFound } from './cosmosErrors';
 
 /** The partition that lists teams (see CosmosAlertRepository) also holds the purge lease. */
@@ -39,11 +39,6 @@ interface CandidateRow {
 function conditionalDelete(id: string, etag: string): OperationInput {
   const operation = { operationType: BulkOperationType.Delete, id, ifMatch: etag };
   return operation;
-}
-
-function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
 }
 
 /**
@@ -132,31 +127,19 @@ export class CosmosRetentionRepository implements RetentionRepository {
 
   /** Create if absent (409: another instance made it first), replace only if unchanged (412: same). */
   async writeLease(lease: PurgeLease, etag?: string): Promise<Versioned<PurgeLease> | null> {
-    const document = { ...lease, id: LEASE_ID, teamId: REGISTRY, type: 'lease' };
     try {
-      const { resource, etag: newEtag } = etag
-        ? await this.container.item(LEASE_ID, REGISTRY).replace(document, { accessCondition: { type: 'IfMatch', condition: etag } })
-        : await this.container.items.create(document);
-      if (!resource || !newEtag) throw new Error('Cosmos returned no lease');
-      const { id: _id, ...value } = strip<PurgeLease & { id: string }>(resource);
-      return { value, etag: newEtag };
+      const saved = await writeTyped<PurgeLease & { id: string }>(this.container, REGISTRY, { ...lease, id: LEASE_ID }, 'lease', etag);
+      const { id: _id, ...value } = saved.value;
+      return { value, etag: saved.etag };
     } catch (error) {
-      const code = statusOf(error);
       // 404: the lease was removed by hand between our read and our replace; the next check recreates it.
-      if (code === 409 || code === 412 || code === 404) return null;
+      if (error instanceof AlreadyExistsError || error instanceof ConcurrentEditError || isNotFound(error)) return null;
       throw error;
     }
   }
 
   private async patientEtag(teamId: string, patientId: string): Promise<string | null> {
-    try {
-      const { resource, etag } = await this.container.item(patientId, teamId).read<ItemDefinition>();
-      if (!resource || resource.type !== 'patient' || resource.teamId !== teamId || !etag) return null;
-      return etag;
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw error;
-    }
+    return (await readTyped<object>(this.container, teamId, patientId, 'patient'))?.etag ?? null;
   }
 
   private async query<T>(teamId: string, sql: string, parameters: SqlParameter[]): Promise<T[]> {

@@ -1,9 +1,8 @@
 import type { Container, ItemDefinition } from '@azure/cosmos';
-import { AlreadyExistsError, ConcurrentEditError } from '../domain/errors';
 import type { HistoryRecord } from '../domain/history';
 import type { AdministeredTeam, HistoryPage, TeamRepository, Versioned } from '../domain/ports';
 import type { TeamSettings } from '../domain/team';
-import { readTyped, strip } from './cosmosDocuments';
+import { readTyped, strip, writeTyped } from './cosmosDocuments';
 
 const SETTINGS_ID = 'team-settings';
 const REGISTRY = '__registry';
@@ -16,29 +15,18 @@ export class CosmosTeamRepository implements TeamRepository {
   }
 
   async saveSettings(teamId: string, settings: TeamSettings, etag?: string): Promise<Versioned<TeamSettings>> {
-    const document = { ...settings, id: SETTINGS_ID, teamId, type: 'settings' };
-    try {
-      const { resource, etag: newEtag } = etag
-        ? await this.container.item(SETTINGS_ID, teamId).replace(document, { accessCondition: { type: 'IfMatch', condition: etag } })
-        : await this.container.items.create(document);
-      if (!resource || !newEtag) throw new Error('Cosmos returned no settings');
-      const { id: _id, ...value } = strip<TeamSettings & { id: string }>(resource);
-      // The registry partition answers "which teams does this person administer" in one query.
-      await this.container.items.upsert({
-        id: `admins:${teamId}`,
-        teamId: REGISTRY,
-        type: 'teamAdmins',
-        team: teamId,
-        listName: value.listName,
-        superuserIds: value.superusers.map((s) => s.id),
-      });
-      return { value, etag: newEtag };
-    } catch (error) {
-      const code = (error as { code?: number }).code;
-      if (code === 409) throw new AlreadyExistsError();
-      if (code === 412) throw new ConcurrentEditError();
-      throw error;
-    }
+    const saved = await writeTyped<TeamSettings & { id: string }>(this.container, teamId, { ...settings, id: SETTINGS_ID }, 'settings', etag);
+    const { id: _id, ...value } = saved.value;
+    // The registry partition answers "which teams does this person administer" in one query.
+    await this.container.items.upsert({
+      id: `admins:${teamId}`,
+      teamId: REGISTRY,
+      type: 'teamAdmins',
+      team: teamId,
+      listName: value.listName,
+      superuserIds: value.superusers.map((s) => s.id),
+    });
+    return { value, etag: saved.etag };
   }
 
   async teamsAdministeredBy(actorId: string): Promise<AdministeredTeam[]> {

@@ -1,6 +1,5 @@
 import { helpCard } from '../../cards/helpCard';
 import { followingCard, listCard, PAGE_SIZE } from '../../cards/listCard';
-import { patientCard } from '../../cards/patientCard';
 import type { ListFilter, PageCursor } from '../../domain/ports';
 import { listPageInput, patientRef } from '../cardData';
 import { forEveryone, forTapper, sendCard, type Turn, showPatient } from '../turn';

@@ -1,6 +1,5 @@
 import { ZodError } from 'zod';
 import { messageCard } from '../../cards/helpCard';
-import { patientCard } from '../../cards/patientCard';
 import { type CardReply, forTapper, isDomainError, notice, refusal, showPatient, technicalProblem, type Turn } from '../turn';
 
 export type CardHandler = (turn: Turn, data: unknown) => Promise<CardReply>;

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { flagFormCard } from '../../cards/formCards';
-import { patientCard } from '../../cards/patientCard';
 import { DomainError } from '../../domain/errors';
 import type { MutationResult } from '../../domain/patientService';
 import type { MessageKey } from '../../i18n/messages';
 import { patientRef } from '../cardData';
-import { forEveryone, forTapper, notice, refusal, type Turn, showChange } from '../turn';
+import { forEveryone, forTapper, refusal, showChange, type Turn } from '../turn';
 import type { CardHandler } from './cardHandler';
 
 const flagInput = patientRef.extend({ level: z.string().max(20).default(''), reason: z.string().max(2000).default('') });

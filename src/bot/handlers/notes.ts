@@ -1,5 +1,4 @@
 import { noteFormCard } from '../../cards/formCards';
-import { patientCard } from '../../cards/patientCard';
 import { DomainError } from '../../domain/errors';
 import { noteInput, patientRef } from '../cardData';
 import { forEveryone, forTapper, notice, refusal, showPatient } from '../turn';
@@ -12,7 +11,7 @@ export const openNoteForm: CardHandler = async (turn, data) => {
 
 export const saveNote: CardHandler = async (turn, data) => {
   const input = noteInput.parse(data);
-  const { patients, clock } = turn.deps;
+  const { patients } = turn.deps;
   try {
     const result = await patients.addNote(turn.teamId, turn.actor, input.patientId, input.note, { requestId: input.requestId });
     const done = notice(turn, 'done.noteAdded', 'Good', { number: result.patient.number });

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { choiceCard } from '../../cards/listCard';
-import { patientCard } from '../../cards/patientCard';
 import { inactiveFormCard } from '../../cards/formCards';
 import type { AdaptiveCard } from '../../cards/adaptive';
 import { EDITABLE_FIELDS, INACTIVE_REASONS, type Patient } from '../../domain/patient';
-import type { MutationResult } from '../../domain/patientService';
-import type { MessageKey } from '../../i18n/messages';
 import { type Command } from '../commandParser';
 import { historyFor, mentionedMember } from './team';
 import { isDomainError, refusal, sendCard, sendText, showChange, showPatient, type Turn } from '../turn';
@@ -33,7 +30,7 @@ export type PendingCommand = z.infer<typeof pendingCommandSchema>;
 
 /** Runs a command on a patient of this team; domain refusals come back on the patient's card. */
 export async function runOnPatient(turn: Turn, patient: Patient, command: PendingCommand): Promise<AdaptiveCard> {
-  const { patients, clock } = turn.deps;
+  const { patients } = turn.deps;
   const { teamId, actor, lang } = turn;
   try {
     switch (command.kind) {

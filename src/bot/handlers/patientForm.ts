@@ -1,5 +1,4 @@
 import type { FormValues } from '../../cards/formCards';
-import { patientCard } from '../../cards/patientCard';
 import { DomainError } from '../../domain/errors';
 import { EDITABLE_FIELDS, type EditableField } from '../../domain/patient';
 import { createInput, patientRef, updateInput } from '../cardData';
@@ -42,7 +41,7 @@ export const openEditForm: CardHandler = async (turn, data) => {
 
 export const updatePatient: CardHandler = async (turn, data) => {
   const input = updateInput.parse(data);
-  const { patients, clock } = turn.deps;
+  const { patients } = turn.deps;
   try {
     const result = await patients.updateDetails(
       turn.teamId,

@@ -1,5 +1,4 @@
 import { inactiveFormCard } from '../../cards/formCards';
-import { patientCard } from '../../cards/patientCard';
 import { INACTIVE_REASONS, type InactiveReason } from '../../domain/patient';
 import { inactiveInput, patientRef } from '../cardData';
 import { forEveryone, forTapper, notice, showPatient } from '../turn';
@@ -16,7 +15,7 @@ function isReason(value: string): value is InactiveReason {
 
 export const setInactive: CardHandler = async (turn, data) => {
   const input = inactiveInput.parse(data);
-  const { patients, clock } = turn.deps;
+  const { patients } = turn.deps;
   if (!isReason(input.reason)) {
     const patient = await patients.get(turn.teamId, input.patientId);
     return forTapper(inactiveFormCard(patient, turn.lang, { notice: notice(turn, 'usage.inactive', 'Attention') }));

@@ -1,5 +1,4 @@
 import { helpCard } from '../../cards/helpCard';
-import { patientCard } from '../../cards/patientCard';
 import { isSuperuser } from '../../domain/team';
 import { parseCommand } from '../commandParser';
 import { isDomainError, notice, refusal, sendCard, sendText, showForm, showPatient, type Turn } from '../turn';
