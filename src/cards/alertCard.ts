@@ -1,18 +1,14 @@
 import type { Alert } from '../domain/alerts';
 import { DEFAULT_ALERT_POLICY } from '../domain/alerts';
 import { formatDateTime } from '../i18n/format';
-import { type Lang, type MessageKey, t } from '../i18n/messages';
+import { type Lang, t } from '../i18n/messages';
 import { type AdaptiveCard, executeAction, expand, plain, VERBS } from './adaptive';
+import { fieldLabel } from './fields';
 import template from './templates/alert.json';
 
 /** Display name in an <at> tag: Teams matches it to the mention entity; angle brackets would break it. */
 function atName(name: string): string {
   return name.replace(/[<>]/g, '');
-}
-
-function fieldLabel(field: string, lang: Lang): string {
-  const key = `field.${field}` as MessageKey;
-  return t(lang, key) === key ? field : t(lang, key);
 }
 
 /**

@@ -1,17 +1,13 @@
 import type { HistoryRecord } from '../domain/history';
 import type { Patient } from '../domain/patient';
 import { formatDateTime } from '../i18n/format';
-import { type Lang, type MessageKey, t } from '../i18n/messages';
+import { type Lang, t } from '../i18n/messages';
 import { type AdaptiveCard, executeAction, expand, plain, VERBS } from './adaptive';
+import { fieldLabel } from './fields';
 import template from './templates/history.json';
 
 export const HISTORY_PAGE_SIZE = 10;
 const VALUE_MAX = 120;
-
-function label(lang: Lang, field: string): string {
-  const key = `field.${field}` as MessageKey;
-  return t(lang, key) === key ? field : t(lang, key);
-}
 
 function shown(value: string | undefined, lang: Lang): string {
   if (value === undefined) return t(lang, 'alert.empty');
@@ -30,7 +26,7 @@ export function historyCard(patient: Patient, records: HistoryRecord[], page: nu
         action: t(lang, `history.action.${record.action}`),
       }),
       lines: record.changes.map((change) =>
-        t(lang, 'history.change', { field: label(lang, change.field), old: shown(change.old, lang), new: shown(change.new, lang) }),
+        t(lang, 'history.change', { field: fieldLabel(change.field, lang), old: shown(change.old, lang), new: shown(change.new, lang) }),
       ),
     })),
     empty: records.length === 0 ? t(lang, 'history.empty') : null,

@@ -6,7 +6,6 @@ import {
   type Actor,
   type FlagLevel,
   isFollowing,
-  EDITABLE_FIELDS,
   type EditableField,
   type InactiveReason,
   type Note,
@@ -180,7 +179,7 @@ export class PatientService {
     return this.mutate(teamId, actor, patientId, origin, 'update', (p) => {
       const next: Patient = { ...p, name };
       for (const field of Object.keys(input.fields) as EditableField[]) next[field] = fields[field];
-      return sameDetails(p, next) ? null : next;
+      return diffPatients(p, next).length === 0 ? null : next;
     });
   }
 
@@ -377,10 +376,6 @@ export class PatientService {
       }
     }
   }
-}
-
-function sameDetails(a: Patient, b: Patient): boolean {
-  return a.name === b.name && EDITABLE_FIELDS.every((field) => a[field] === b[field]);
 }
 
 function historyRecord(patientId: string, by: Actor, at: string, action: HistoryAction, changes: HistoryRecord['changes']): HistoryRecord {

@@ -526,6 +526,10 @@ export function langOf(locale: string | undefined): Lang {
   return locale?.toLowerCase().startsWith('en') ? 'en' : 'fr';
 }
 
+export function isMessageKey(key: string): key is MessageKey {
+  return key in fr;
+}
+
 export function t(lang: Lang, key: MessageKey, params: Record<string, string | number> = {}): string {
   return TABLES[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,

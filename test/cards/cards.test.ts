@@ -1,6 +1,7 @@
 import type { AdaptiveCard } from '../../src/cards/adaptive';
 import { executeAction, VERBS } from '../../src/cards/adaptive';
 import { alertCard } from '../../src/cards/alertCard';
+import { fieldLabel } from '../../src/cards/fields';
 import { transferCard } from '../../src/cards/transferCards';
 import { flagFormCard, inactiveFormCard, noteFormCard, patientFormCard } from '../../src/cards/formCards';
 import { helpCard, messageCard } from '../../src/cards/helpCard';
@@ -144,3 +145,9 @@ it('keeps typed text as plain text: no markdown, no template or date function ev
 it('renders every card at 390 px (phone) without horizontal overflow or cut button labels', async () => {
   expect(await phoneProblems(CARDS)).toEqual([]);
 }, 120_000);
+
+it('labels a changed field in the person’s language, and by its name when it has no label', () => {
+  expect(fieldLabel('room', 'fr')).toBe('Chambre / unité');
+  expect(fieldLabel('followers', 'en')).toBe('Followed by');
+  expect(fieldLabel('somethingNew', 'fr')).toBe('somethingNew');
+});
