@@ -15,7 +15,7 @@ import { handleText } from './handlers/text';
 import { messageCard } from '../cards/helpCard';
 import { t } from '../i18n/messages';
 import { channelAddress } from './messenger';
-import { type BotDeps, notice, turnOf, updatePostedCard } from './turn';
+import { type BotDeps, notice, sendPlainText, sendText, turnOf, updatePostedCard } from './turn';
 
 /** Card verbs and their handlers: the one place that says what each button does. */
 const CARD_ROUTES: Record<Verb, CardHandler> = {
@@ -70,7 +70,7 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
     if (activity.type === 'invoke') {
       await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } } });
     } else if (activity.type === 'message') {
-      await context.sendActivity(text);
+      await sendPlainText(turn, text);
     }
     return false;
   });
@@ -128,7 +128,7 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
   });
   app.fileConsentDecline(async (context) => {
     const turn = turnOf(context, deps);
-    await context.sendActivity(t(turn.lang, 'transfer.exportDeclined'));
+    await sendText(turn, 'transfer.exportDeclined');
   });
 
   app.message(hasText, async (context) => {
