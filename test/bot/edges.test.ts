@@ -91,6 +91,16 @@ describe('without authentication (local)', () => {
     expect(textsOf(cardOf(result.sent[0]))).toContain(BAD_CARD.en);
   });
 
+  it('escapes people’s text echoed in a text reply, and keeps the zero-width joiner of a name', async () => {
+    const hostile = '[cliquez ici](https://example.org) **x** _y_ <at>z</at>';
+    const reply = (await bot.say(`voir "${hostile}"`, BOB)).sent[0]?.activity;
+    expect(reply?.textFormat).toBe('markdown');
+    expect(reply?.text).toBe('No patient matches “\\[cliquez ici\\](https://example.org) \\*\\*x\\*\\* \\_y\\_ \\<at\\>z\\</at\\>” in this team.');
+    const name = 'مهسا می\u200Cخواهد \u{1F469}\u200D\u2695\uFE0F';
+    const added = await bot.say(`ajouter patient ${name}`);
+    expect(textsOf(cardOf(added.sent[0]))).toContain(`#1 · ${name}`);
+  });
+
   it('keeps 501 for invokes the bot never registers', async () => {
     expect((await bot.invoke('composeExtension/query', { commandId: 'x' })).status).toBe(501);
   });
