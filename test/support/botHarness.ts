@@ -149,6 +149,12 @@ export class BotHarness {
   }
 }
 
+/** A text reply as Teams shows it: in markdown, a backslash before punctuation only makes it literal. */
+export function rendered(activity: Record<string, any>): string {
+  const text: string = activity.text ?? '';
+  return activity.textFormat === 'markdown' ? text.replace(/\\([!-/:-@[-`{-~])/g, '$1') : text;
+}
+
 /** The Adaptive Card in a recorded activity, or undefined. */
 export function cardOf(call: RecordedCall | undefined): any {
   return call?.activity.attachments?.[0]?.content;
