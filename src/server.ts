@@ -22,7 +22,7 @@ export interface BotServer {
  * What the SDK needs before it can run a turn; without it a request is the caller's mistake. A
  * missing `serviceUrl` would send the replies to the connector client's public default host.
  */
-export function activityProblem(body: unknown): string | undefined {
+function activityProblem(body: unknown): string | undefined {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'body';
   const activity = body as { type?: unknown; serviceUrl?: unknown; conversation?: { id?: unknown }; from?: { id?: unknown } };
   if (typeof activity.type !== 'string' || !activity.type) return 'type';
