@@ -159,7 +159,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
     httpsOnly: true
     clientAffinityEnabled: false
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|22-lts' // Node 20 reached end of life on 2026-04-30
       appCommandLine: 'node dist/index.js'
       alwaysOn: true // proactive alerts and the purge run in the process
       healthCheckPath: '/healthz'

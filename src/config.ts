@@ -30,6 +30,10 @@ const schema = z
     if (env.BOT_ID && env.BOT_TYPE === 'MultiTenant' && env.ALLOWED_TENANT_IDS.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['ALLOWED_TENANT_IDS'], message: 'ALLOWED_TENANT_IDS is required with BOT_TYPE=MultiTenant' });
     }
+    // A managed identity has no secret: a password there is a setting left over or put in the wrong place.
+    if (env.BOT_TYPE === 'UserAssignedMsi' && env.BOT_PASSWORD) {
+      ctx.addIssue({ code: 'custom', path: ['BOT_PASSWORD'], message: 'BOT_PASSWORD must not be set with BOT_TYPE=UserAssignedMsi (a managed identity has no secret)' });
+    }
     if (env.BOT_ID && env.BOT_TYPE !== 'UserAssignedMsi' && !env.BOT_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['BOT_PASSWORD'], message: `BOT_PASSWORD is required with BOT_TYPE=${env.BOT_TYPE}` });
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Container } from '@azure/cosmos';
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import { BotAdapter } from './bot/adapter';
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { Logger } from 'pino';
 import { createApp } from './bot/app';
@@ -61,7 +61,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   const container = await openContainer(client, target);
 
   if (!config.bot) logger.warn('BOT_ID is not set: Bot Framework authentication is OFF (local use only)');
-  const adapter = new TeamsAdapter(
+  const adapter = new BotAdapter(
     config.bot && {
       MicrosoftAppId: config.bot.appId,
       MicrosoftAppType: config.bot.type,

@@ -69,11 +69,13 @@ describe('infra/azure.bicep', () => {
     }
   });
 
-  it('runs the bot on a Linux Node 20 web app that is always on, HTTPS-only, health-checked', () => {
+  it('runs the bot on a Linux Node 22 LTS web app that is always on, HTTPS-only, health-checked', () => {
     const web = resourceBlock(main, 'webApp');
     expect(resourceBlock(main, 'plan')).toMatch(/reserved: true/);
     expect(main).toMatch(/^param webAppSku string = 'B1'$/m);
-    expect(web).toMatch(/linuxFxVersion: 'NODE\|20-lts'/);
+    expect(web).toMatch(/linuxFxVersion: 'NODE\|22-lts'/);
+    // The runtime App Service runs is the one package.json asks for.
+    expect(JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).engines.node).toBe('>=22');
     expect(web).toMatch(/httpsOnly: true/);
     expect(web).toMatch(/alwaysOn: true/);
     expect(web).toMatch(/healthCheckPath: '\/healthz'/);

@@ -12,9 +12,10 @@ import { excludeFromPurge, pagePurgePreview } from './handlers/purge';
 import { attachedFile, checkImportForTeam, confirmImport, exportForTeam, handleAttachedFile, uploadExport } from './handlers/transfer';
 import { pageHistory, saveSettings } from './handlers/team';
 import { handleText } from './handlers/text';
+import { messageCard } from '../cards/helpCard';
 import { t } from '../i18n/messages';
 import { channelAddress } from './messenger';
-import { type BotDeps, turnOf, updatePostedCard } from './turn';
+import { type BotDeps, notice, sendPlainText, sendText, turnOf, updatePostedCard } from './turn';
 
 /** Card verbs and their handlers: the one place that says what each button does. */
 const CARD_ROUTES: Record<Verb, CardHandler> = {
@@ -59,6 +60,8 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
   // Only configured tenants are served; others get a polite refusal and nothing is stored.
   app.turn('beforeTurn', async (context) => {
     const activity = context.activity;
+    // The SDK's submit routes read `value[verb]`: a null value would throw there instead of being refused.
+    if (activity.value === null) activity.value = {};
     const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
     if (deps.tenantAllowed(tenantId)) return true;
     const turn = turnOf(context, deps);
@@ -67,7 +70,7 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
     if (activity.type === 'invoke') {
       await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } } });
     } else if (activity.type === 'message') {
-      await context.sendActivity(text);
+      await sendPlainText(turn, text);
     }
     return false;
   });
@@ -105,6 +108,16 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
     });
   }
 
+  // A tap this bot cannot route (no value, no verb, an unknown or non-string verb: an old or forged
+  // card) gets the "no longer valid" card on both paths, not the SDK's 501 or silence.
+  app.addRoute(isCardAction, async (context) => {
+    const card = invalidCard(context, deps);
+    await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } } });
+  }, true);
+  app.message(isCardSubmit, async (context) => {
+    await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(invalidCard(context, deps))));
+  });
+
   // A file attached in the personal chat is a superuser's start-up import.
   app.message(isPersonalFile, async (context) => {
     const turn = turnOf(context, deps);
@@ -115,7 +128,7 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
   });
   app.fileConsentDecline(async (context) => {
     const turn = turnOf(context, deps);
-    await context.sendActivity(t(turn.lang, 'transfer.exportDeclined'));
+    await sendText(turn, 'transfer.exportDeclined');
   });
 
   app.message(hasText, async (context) => {
@@ -123,6 +136,21 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
   });
 
   return app;
+}
+
+function invalidCard(context: TurnContext, deps: BotDeps) {
+  const turn = turnOf(context, deps);
+  turn.log.warn({ event: 'card-action-unknown' }, 'card action with no known verb');
+  return messageCard(notice(turn, 'error.badCard', 'Attention'), turn.lang);
+}
+
+async function isCardAction(context: TurnContext): Promise<boolean> {
+  return context.activity.type === 'invoke' && context.activity.name === 'adaptiveCard/action';
+}
+
+/** An Action.Submit the verb routes did not take: a message with a value and no text. */
+async function isCardSubmit(context: TurnContext): Promise<boolean> {
+  return context.activity.type === 'message' && context.activity.value !== undefined && !context.activity.text?.trim();
 }
 
 async function isPersonalFile(context: TurnContext): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { type Activity, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { AdaptiveCard, Notice } from '../cards/adaptive';
+import { type AdaptiveCard, markdownEscaped, type Notice } from '../cards/adaptive';
 import { messageCard } from '../cards/helpCard';
 import { DomainError } from '../domain/errors';
 import { type FieldView, fieldViews } from '../cards/fields';
@@ -130,8 +130,18 @@ export async function sendCard(turn: Turn, card: AdaptiveCard): Promise<void> {
   await turn.context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
 }
 
+/** Every text reply goes through here: Teams renders message text as markdown, and replies echo people's text. */
+export async function sendPlainText(turn: Turn, text: string): Promise<void> {
+  await turn.context.sendActivity({ ...MessageFactory.text(markdownEscaped(text)), textFormat: 'markdown' });
+}
+
 export async function sendText(turn: Turn, key: MessageKey, params: Record<string, string | number> = {}): Promise<void> {
-  await turn.context.sendActivity(MessageFactory.text(t(turn.lang, key, params)));
+  await sendPlainText(turn, t(turn.lang, key, params));
+}
+
+/** A domain refusal as a text reply. */
+export async function sendRefusal(turn: Turn, error: DomainError): Promise<void> {
+  await sendPlainText(turn, refusal(turn, error).text);
 }
 
 /**

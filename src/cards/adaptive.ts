@@ -74,11 +74,28 @@ export function executeAction(
 }
 
 /**
- * Text typed by people, shown as TextRun (never parsed as markdown). `{{` would start Teams'
- * date/time functions, so it is broken with a zero-width space.
+ * People's text (names, notes, reasons, labels, typed references) is never parsed as markdown:
+ * in a card it goes in a TextRun (which Teams never parses), through `plain`; where Teams does
+ * parse it (a text message, the TextBlock that carries @mentions) it goes through `markdownEscaped`.
+ * `{{` would start Teams' date/time functions, so both break it with a zero-width space.
  */
 export function plain(text: string): string {
   return text.replace(/\{\{/g, '{\u200b{');
+}
+
+/**
+ * What starts emphasis, a link, code, HTML or a mention anywhere in a line of Teams' markdown; a
+ * backslash makes each literal. (`#`, `(` or `!` only matter next to one of these, or at a line's start.)
+ */
+export const MARKDOWN_CHARACTERS = /[\\`*_~[\]<>]/g;
+
+export function markdownEscaped(text: string): string {
+  return plain(text).replace(MARKDOWN_CHARACTERS, '\\$&');
+}
+
+/** A block of people's text: a RichTextBlock of one TextRun, with the TextRun's own styling. */
+export function plainBlock(text: string, style: Record<string, string | boolean> = {}): object {
+  return { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: plain(text), ...style }] };
 }
 
 const parsed = new WeakMap<object, ACData.Template>();

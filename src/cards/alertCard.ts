@@ -2,13 +2,16 @@ import type { Alert } from '../domain/alerts';
 import { DEFAULT_ALERT_POLICY } from '../domain/alerts';
 import { formatDateTime } from '../i18n/format';
 import { type Lang, t } from '../i18n/messages';
-import { type AdaptiveCard, executeAction, expand, plain, VERBS } from './adaptive';
+import { type AdaptiveCard, executeAction, expand, MARKDOWN_CHARACTERS, plain, VERBS } from './adaptive';
 import { fieldLabel } from './fields';
 import template from './templates/alert.json';
 
-/** Display name in an <at> tag: Teams matches it to the mention entity; angle brackets would break it. */
+/**
+ * Display name in an <at> tag, inside the one TextBlock of the card (mentions need one): Teams
+ * matches it to the mention entity, so markdown and angle brackets are dropped rather than escaped.
+ */
 function atName(name: string): string {
-  return name.replace(/[<>]/g, '');
+  return plain(name).replace(MARKDOWN_CHARACTERS, '');
 }
 
 /**

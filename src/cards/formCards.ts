@@ -1,6 +1,6 @@
 import { EDITABLE_FIELDS, type EditableField, FIELD_MAX, FLAG_REASON_MAX, INACTIVE_REASONS, NAME_MAX, NOTE_MAX, type Patient } from '../domain/patient';
 import { type Lang, t } from '../i18n/messages';
-import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, VERBS } from './adaptive';
+import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, plainBlock, VERBS } from './adaptive';
 import { LABEL_MAX, LIST_NAME_MAX, type TeamSettings } from '../domain/team';
 import { type FieldView, fieldViews } from './fields';
 import template from './templates/form.json';
@@ -155,8 +155,8 @@ function pickFields(patient: Patient): FormValues {
 /** Superusers only: how the team's list works. Shows the team id that the import tool takes. */
 export function settingsFormCard(settings: TeamSettings, teamId: string, lang: Lang, options: { notice?: Notice } = {}): AdaptiveCard {
   const inputs: object[] = [
-    { type: 'TextBlock', text: t(lang, 'settings.teamId', { teamId }), wrap: true, size: 'Small', fontType: 'Monospace' },
-    { type: 'TextBlock', text: t(lang, 'settings.superusers', { names: settings.superusers.map((s) => plain(s.name)).join(', ') }), wrap: true, size: 'Small' },
+    plainBlock(t(lang, 'settings.teamId', { teamId }), { size: 'Small', fontType: 'Monospace' }),
+    plainBlock(t(lang, 'settings.superusers', { names: settings.superusers.map((s) => s.name).join(', ') }), { size: 'Small' }),
     { type: 'Input.Text', id: 'listName', label: t(lang, 'field.listName'), value: settings.listName ?? '', maxLength: LIST_NAME_MAX },
     { type: 'Input.Number', id: 'retentionMonths', label: t(lang, 'field.retentionMonths'), value: settings.retentionMonths, min: 1, max: 120 },
     { type: 'Input.Number', id: 'reminderIntervalMinutes', label: t(lang, 'field.reminderIntervalMinutes'), value: settings.reminderIntervalMinutes, min: 1, max: 60 },

@@ -19,8 +19,12 @@ export function asJson(document: object): JSONObject {
   return document as JSONObject;
 }
 
-/** Point read of a document of one type in one team: anything else is "not found". */
+/** Characters Cosmos refuses in an id (they would change the request path): no stored document has them. */
+const NOT_AN_ID = /[/\\?#]/;
+
+/** Point read of a document of one type in one team: anything else, a malformed id included, is "not found". */
 export async function readTyped<T>(container: Container, teamId: string, id: string, type: string): Promise<Versioned<T> | null> {
+  if (NOT_AN_ID.test(id)) return null;
   try {
     const { resource, etag } = await container.item(id, teamId).read<ItemDefinition>();
     if (!resource || resource.type !== type || resource.teamId !== teamId || !etag) return null;

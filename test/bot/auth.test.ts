@@ -1,58 +1,22 @@
-import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import pino from 'pino';
 import { loadConfig } from '../../src/config';
 import { type RunningBot, startBot } from '../../src/main';
+import { APP_ID, AUTH_ENV, forger, hourAgo, hourFromNow, startOpenIdServer, token, trusted } from '../support/botAuth';
 
-const APP_ID = '11111111-2222-4333-8444-555555555555';
-const TENANT = '66666666-7777-4888-9999-000000000000';
 const SERVICE_URL = 'http://127.0.0.1:9/';
-/** The key the (stand-in) Bot Framework signs with, published by a local OpenID endpoint. */
-const trusted = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const forger = generateKeyPairSync('rsa', { modulusLength: 2048 });
-
-function token(key: KeyObject, claims: { exp: number }): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const head = encode({ alg: 'RS256', typ: 'JWT', kid: 'channel-key' });
-  const body = encode({ iss: 'https://api.botframework.com', aud: APP_ID, serviceurl: SERVICE_URL, nbf: now - 600, ...claims });
-  const signature = createSign('RSA-SHA256').update(`${head}.${body}`).sign(key).toString('base64url');
-  return `${head}.${body}.${signature}`;
-}
-
-const hourFromNow = () => Math.floor(Date.now() / 1000) + 3600;
-const hourAgo = () => Math.floor(Date.now() / 1000) - 3600;
-
-/** OpenID metadata and signing keys, as login.botframework.com publishes them, on 127.0.0.1. */
-async function startOpenIdServer(): Promise<Server> {
-  const jwk = { ...trusted.publicKey.export({ format: 'jwk' }), kid: 'channel-key', use: 'sig', endorsements: ['msteams'] };
-  const server = createServer((req, res) => {
-    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    res.setHeader('content-type', 'application/json');
-    if (req.url === '/keys') return res.end(JSON.stringify({ keys: [jwk] }));
-    res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `${base}/keys`, id_token_signing_alg_values_supported: ['RS256'] }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
-}
 
 /** With a bot app id configured, the endpoint accepts only Bot Framework-signed requests. */
 describe('Bot Framework authentication', () => {
   let bot: RunningBot;
   let openId: Server;
   beforeAll(async () => {
-    openId = await startOpenIdServer();
+    const issuer = await startOpenIdServer();
+    openId = issuer.server;
     // The adapter prints every refused request with console.error; the assertions say enough.
     jest.spyOn(console, 'error').mockImplementation(() => undefined);
-    const config = loadConfig({
-      PORT: '0',
-      COSMOS_LOCAL_PORT: '0',
-      BOT_ID: APP_ID,
-      BOT_TYPE: 'UserAssignedMsi',
-      BOT_TENANT_ID: TENANT,
-    } as NodeJS.ProcessEnv);
-    const metadata = `http://127.0.0.1:${(openId.address() as { port: number }).port}/openid`;
-    bot = await startBot(config, pino({ level: 'silent' }), { auth: { ToBotFromChannelOpenIdMetadataUrl: metadata } });
+    const config = loadConfig({ PORT: '0', COSMOS_LOCAL_PORT: '0', ...AUTH_ENV } as NodeJS.ProcessEnv);
+    bot = await startBot(config, pino({ level: 'silent' }), { auth: issuer.auth });
   });
   afterAll(async () => {
     await bot.stop();
@@ -75,8 +39,8 @@ describe('Bot Framework authentication', () => {
   it.each([
     ['no Authorization header', () => undefined],
     ['a token that is not a JWT', () => 'Bearer not-a-token'],
-    ['an expired token', () => `Bearer ${token(trusted.privateKey, { exp: hourAgo() })}`],
-    ['a token signed by another key', () => `Bearer ${token(forger.privateKey, { exp: hourFromNow() })}`],
+    ['an expired token', () => `Bearer ${token(trusted.privateKey, { exp: hourAgo(), serviceurl: SERVICE_URL })}`],
+    ['a token signed by another key', () => `Bearer ${token(forger.privateKey, { exp: hourFromNow(), serviceurl: SERVICE_URL })}`],
     ['an unsigned token', () => `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(`{"aud":"${APP_ID}"}`).toString('base64url')}.`],
   ])('refuses a request with %s (401) and runs no turn', async (_case, makeAuthorization) => {
     const authorization = makeAuthorization();
@@ -97,6 +61,10 @@ describe('configuration', () => {
     expect(() => loadConfig({ BOT_ID: '11111111-2222-4333-8444-555555555555' } as NodeJS.ProcessEnv)).toThrow(/BOT_TENANT_ID/);
     expect(() => loadConfig({ PORT: 'http' } as NodeJS.ProcessEnv)).toThrow(/PORT/);
     expect(() => loadConfig({ COSMOS_ENDPOINT: 'cosmos' } as NodeJS.ProcessEnv)).toThrow(/COSMOS_ENDPOINT/);
+    // BOT_TYPE defaults to UserAssignedMsi: a secret there is refused, with or without BOT_ID.
+    expect(() => loadConfig({ ...AUTH_ENV, BOT_PASSWORD: 's3cret' } as NodeJS.ProcessEnv)).toThrow(/BOT_PASSWORD: BOT_PASSWORD must not be set with BOT_TYPE=UserAssignedMsi/);
+    expect(() => loadConfig({ BOT_PASSWORD: 's3cret' } as NodeJS.ProcessEnv)).toThrow(/BOT_PASSWORD/);
+    expect(loadConfig({ ...AUTH_ENV, BOT_TYPE: 'SingleTenant', BOT_PASSWORD: 's3cret' } as NodeJS.ProcessEnv).bot?.password).toBe('s3cret');
   });
 
   it('selects storage and authentication independently', () => {

@@ -1,4 +1,4 @@
-import { action, ALICE, BOB, BotHarness, cardOf, CHANNEL_B, textsOf } from '../support/botHarness';
+import { action, ALICE, BOB, BotHarness, cardOf, CHANNEL_B, rendered, textsOf } from '../support/botHarness';
 import { LONG_FRENCH_NAME } from '../support/mothers';
 
 const bot = new BotHarness();
@@ -11,7 +11,7 @@ function cardText(result: { sent: any[] }): string {
 
 /** What the person reads: a text reply, or the card that carries the refusal. */
 function replyText(result: { sent: any[] }): string {
-  return result.sent.map((c) => [c.activity.text ?? '', ...textsOf(cardOf(c))].join('\n')).join('\n');
+  return result.sent.map((c) => [rendered(c.activity), ...textsOf(cardOf(c))].join('\n')).join('\n');
 }
 
 async function addPatient(name: string, person = ALICE): Promise<number> {

@@ -138,10 +138,21 @@ export class BotHarness {
     );
   }
 
+  /** Any invoke in the team channel, e.g. a malformed card action. */
+  invoke(name: string, value: unknown, person: Person = ALICE, where: Where = CHANNEL_A): Promise<TurnResult> {
+    return this.post(this.activity(person, where, { type: 'invoke', name, replyToId: 'posted-card-1', ...(value !== undefined && { value }) }));
+  }
+
   /** A tap on the Action.Submit fallback: a message whose value is the button's data. */
   submit(data: Record<string, unknown>, person: Person = ALICE, where: Where = CHANNEL_A): Promise<TurnResult> {
     return this.post(this.activity(person, where, { type: 'message', replyToId: 'posted-card-1', value: data }));
   }
+}
+
+/** A text reply as Teams shows it: in markdown, a backslash before punctuation only makes it literal. */
+export function rendered(activity: Record<string, any>): string {
+  const text: string = activity.text ?? '';
+  return activity.textFormat === 'markdown' ? text.replace(/\\([!-/:-@[-`{-~])/g, '$1') : text;
 }
 
 /** The Adaptive Card in a recorded activity, or undefined. */

@@ -8,7 +8,7 @@ export interface RecordedCall {
 
 /** A stand-in for the Bot Connector on 127.0.0.1 that records what the bot sends. */
 /** A scripted answer: e.g. 429 with Retry-After, 500, 403. Undefined lets the call succeed. */
-export type ConnectorScript = (call: RecordedCall) => { status: number; headers?: Record<string, string>; delayMs?: number } | undefined;
+export type ConnectorScript = (call: RecordedCall) => { status: number; headers?: Record<string, string>; delayMs?: number; body?: object } | undefined;
 
 export class FakeConnector {
   readonly calls: RecordedCall[] = [];
@@ -46,7 +46,7 @@ export class FakeConnector {
       if (scripted && scripted.status >= 300) {
         this.refused.push(call);
         res.writeHead(scripted.status, { 'content-type': 'application/json', ...scripted.headers });
-        res.end(JSON.stringify({ error: { code: 'Scripted', message: `scripted ${scripted.status}` } }));
+        res.end(JSON.stringify(scripted.body ?? { error: { code: 'Scripted', message: `scripted ${scripted.status}` } }));
         return;
       }
       this.calls.push(call);

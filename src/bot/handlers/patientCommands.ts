@@ -5,7 +5,7 @@ import type { AdaptiveCard } from '../../cards/adaptive';
 import { EDITABLE_FIELDS, INACTIVE_REASONS, type Patient } from '../../domain/patient';
 import { type Command } from '../commandParser';
 import { historyFor, mentionedMember } from './team';
-import { isDomainError, refusal, sendCard, sendText, showChange, showPatient, type Turn } from '../turn';
+import { isDomainError, refusal, sendCard, sendRefusal, sendText, showChange, showPatient, type Turn } from '../turn';
 
 /** Commands that act on one patient named by number or part of the name. */
 export type PatientCommand = Extract<
@@ -78,6 +78,6 @@ export async function handlePatientCommand(turn: Turn, command: PatientCommand):
     await sendCard(turn, await runOnPatient(turn, resolution.patient, pending));
   } catch (error) {
     if (!isDomainError(error)) throw error;
-    await turn.context.sendActivity(refusal(turn, error).text);
+    await sendRefusal(turn, error);
   }
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { messageCard } from '../../cards/helpCard';
 import { purgePreviewCard } from '../../cards/purgeCard';
 import type { AdaptiveCard, Notice } from '../../cards/adaptive';
-import { forEveryone, forTapper, isDomainError, notice, refusal, sendCard, type Turn } from '../turn';
+import { forEveryone, forTapper, isDomainError, notice, refusal, sendCard, sendRefusal, type Turn } from '../turn';
 import type { CardHandler } from './cardHandler';
 
 const pageInput = z.object({ page: z.coerce.number().int().min(1).max(10000).default(1) });
@@ -20,7 +20,7 @@ export async function sendPurgePreview(turn: Turn): Promise<void> {
     card = await previewCard(turn, 1);
   } catch (error) {
     if (!isDomainError(error)) throw error;
-    await turn.context.sendActivity(refusal(turn, error).text);
+    await sendRefusal(turn, error);
     return;
   }
   turn.log.info({ event: 'purge-preview' }, 'purge preview shown');

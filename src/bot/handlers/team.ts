@@ -5,7 +5,7 @@ import { historyCard, HISTORY_PAGE_SIZE } from '../../cards/historyCard';
 import { DomainError } from '../../domain/errors';
 import { EDITABLE_FIELDS } from '../../domain/patient';
 import { requireSuperuser, type SettingsInput } from '../../domain/team';
-import { forTapper, isDomainError, notice, refusal, sendCard, sendText, type Turn } from '../turn';
+import { forTapper, isDomainError, notice, refusal, sendCard, sendRefusal, sendText, type Turn } from '../turn';
 import type { CardHandler } from './cardHandler';
 
 /** `settings` / `paramètres`: superusers only. */
@@ -15,7 +15,7 @@ export async function sendSettings(turn: Turn): Promise<void> {
     requireSuperuser(settings, turn.actor);
   } catch (error) {
     if (!isDomainError(error)) throw error;
-    await turn.context.sendActivity(refusal(turn, error).text);
+    await sendRefusal(turn, error);
     return;
   }
   await sendCard(turn, settingsFormCard(settings, turn.teamId, turn.lang));
@@ -72,7 +72,7 @@ export async function changeSuperuser(turn: Turn, grant: boolean): Promise<void>
     await sendText(turn, grant ? 'done.granted' : 'done.revoked', { name: member.actor.name });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    await turn.context.sendActivity(refusal(turn, error).text);
+    await sendRefusal(turn, error);
   }
 }
 

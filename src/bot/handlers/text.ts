@@ -1,7 +1,7 @@
 import { helpCard } from '../../cards/helpCard';
 import { isSuperuser } from '../../domain/team';
 import { parseCommand } from '../commandParser';
-import { isDomainError, notice, refusal, sendCard, sendText, showForm, showPatient, type Turn } from '../turn';
+import { isDomainError, notice, sendCard, sendRefusal, sendText, showForm, showPatient, type Turn } from '../turn';
 import { sendFollowing, sendList } from './browse';
 import { handlePatientCommand } from './patientCommands';
 import { handleExport } from './transfer';
@@ -28,7 +28,7 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
         return await sendCard(turn, await showPatient(turn, patient, done));
       } catch (error) {
         if (!isDomainError(error)) throw error;
-        await turn.context.sendActivity(refusal(turn, error).text);
+        await sendRefusal(turn, error);
         return;
       }
     case 'following':

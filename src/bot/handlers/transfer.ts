@@ -14,7 +14,7 @@ import type { AdministeredTeam } from '../../domain/ports';
 import { t } from '../../i18n/messages';
 import { READ_DEFAULTS } from '../../transfer/readRows';
 import { exportTeam, importIntoTeam, importReportLines } from '../../transfer/teamImport';
-import { forTapper, refusal, sendCard, sendText, type Turn } from '../turn';
+import { forTapper, sendCard, sendRefusal, sendText, type Turn } from '../turn';
 import type { CardHandler } from './cardHandler';
 
 const FILE_DOWNLOAD = 'application/vnd.microsoft.teams.file.download.info';
@@ -173,6 +173,6 @@ export async function uploadExport(turn: Turn, response: FileConsentCardResponse
     }
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
-    await turn.context.sendActivity(refusal(turn, error).text);
+    await sendRefusal(turn, error);
   }
 }
