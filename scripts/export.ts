@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const store = await openStore();
   try {
     const out = path.resolve(args.out);
-    const count = await exportTeam(store.patients, await store.settingsOf(args.team), args.team, out, lang);
+    const count = (await exportTeam(store.patients, await store.settingsOf(args.team), args.team, out, lang)).length;
     console.log(t(lang, 'export.written', { count, file: out }));
   } finally {
     store.close();

@@ -12,6 +12,7 @@ import { excludeFromPurge, pagePurgePreview } from './handlers/purge';
 import { attachedFile, checkImportForTeam, confirmImport, exportForTeam, handleAttachedFile, uploadExport } from './handlers/transfer';
 import { pageHistory, saveSettings } from './handlers/team';
 import { handleText } from './handlers/text';
+import { pageJournal } from './handlers/journal';
 import { t } from '../i18n/messages';
 import { channelAddress } from './messenger';
 import { type BotDeps, turnOf, updatePostedCard } from './turn';
@@ -44,6 +45,7 @@ const CARD_ROUTES: Record<Verb, CardHandler> = {
   [VERBS.importCheck]: checkImportForTeam,
   [VERBS.importConfirm]: confirmImport,
   [VERBS.exportTeam]: exportForTeam,
+  [VERBS.journalPage]: pageJournal,
 };
 
 export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: string): Application<TurnState> {
