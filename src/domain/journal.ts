@@ -100,5 +100,11 @@ export interface AccessPage {
   nextKey?: string;
 }
 
+/** The patient as the records name it (id and number), for the record of looking at its journal. */
+export function patientNamed(records: AccessRecord[], number: number): AccessedPatient[] {
+  const named = records.flatMap((r) => r.patients).find((p) => p.number === number);
+  return named ? [named] : [];
+}
+
 /** Whose accesses a page shows: those to one patient (by team number), or those by one person. */
 export type AccessQuery = { patientNumber: number } | { actorId: string };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { messageCard } from '../../cards/helpCard';
 import { JOURNAL_PAGE_SIZE, journalCard, type JournalSubject, shownPatients } from '../../cards/journalCard';
-import type { AccessedPatient, AccessRecord } from '../../domain/journal';
+import { type AccessedPatient, type AccessRecord, patientNamed } from '../../domain/journal';
 import { isSuperuser } from '../../domain/team';
 import { t } from '../../i18n/messages';
 import { journal } from '../journal';
@@ -18,11 +18,7 @@ async function refusedUnlessSuperuser(turn: Turn): Promise<{ names: string } | n
 
 /** What the card shows about patients, which is what the viewing's own record names. */
 function patientsShown(subject: JournalSubject, records: AccessRecord[]): AccessedPatient[] {
-  if ('number' in subject) {
-    const named = records.flatMap((r) => r.patients).find((p) => p.number === subject.number);
-    return named ? [named] : [];
-  }
-  return records.flatMap(shownPatients);
+  return 'number' in subject ? patientNamed(records, subject.number) : records.flatMap(shownPatients);
 }
 
 async function journalPage(turn: Turn, subject: JournalSubject, before: string | undefined, page: number) {
