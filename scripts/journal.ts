@@ -12,7 +12,7 @@ const USAGE = 'Usage: npm run journal -- --team <teamId> --patient <N> [--from Y
 async function main(): Promise<void> {
   const args = parseCli(USAGE, { team: { type: 'string' }, patient: { type: 'string' }, from: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string' } });
   const number = typeof args.patient === 'string' && /^#?\d{1,9}$/.test(args.patient) ? Number(args.patient.replace('#', '')) : NaN;
-  const fromOk = args.from === undefined || (typeof args.from === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(args.from) && dayjs(args.from).isValid());
+  const fromOk = args.from === undefined || (typeof args.from === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(args.from) && dayjs(args.from).format('YYYY-MM-DD') === args.from);
   if (args.help || typeof args.team !== 'string' || typeof args.out !== 'string' || !(number > 0) || !fromOk) {
     console.error(USAGE);
     process.exit(args.help ? 0 : 2);
