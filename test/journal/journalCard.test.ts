@@ -17,7 +17,7 @@ const everyone = Array.from({ length: 1000 }, (_, i) => ({ id: `p${i}`, number: 
 function records(): AccessRecord[] {
   const kinds = ['patientShown', 'listViewed', 'export', 'alertPosted', 'formOpened', 'historyViewed', 'import', 'journalViewed', 'releve', 'patientShown'] as const;
   return kinds.map((kind, i) =>
-    accessRecord(`r${i}`, new Date(AT - i * 60_000), i % 2 ? LONG_PERSON : nurse, kind, { place: (['channel', 'groupChat', 'personalChat', 'tool'] as const)[i % 4] }, kind === 'export' || kind === 'import' ? everyone : everyone.slice(0, kind === 'listViewed' ? 10 : 1), {
+    accessRecord(`r${i}`, new Date(AT - i * 60_000), i % 2 ? LONG_PERSON : nurse, kind, { place: (['channel', 'groupChat', 'personalChat', 'tool'] as const)[i % 4]! }, kind === 'export' || kind === 'import' ? everyone : everyone.slice(0, kind === 'listViewed' ? 10 : 1), {
       ...(kind === 'alertPosted' && { to: recipients }),
       ...(kind === 'journalViewed' && { subject: LONG_PERSON }),
     }),
