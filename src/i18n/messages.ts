@@ -292,6 +292,8 @@ const fr = {
   'help.transfer.what': 'superutilisateurs : exporter la liste, importer la liste de départ',
   'help.purge': 'aperçu épuration',
   'help.purge.what': 'superutilisateurs : qui sera épuré et quand',
+  'help.journal': 'journal #12 · journal @personne',
+  'help.journal.what': 'superutilisateurs : qui a consulté un patient, ou ce qu’une personne a consulté',
   'help.teamId': 'Identifiant de cette équipe (pour l’importation) : {teamId}',
 };
 
@@ -586,6 +588,8 @@ const en: Record<MessageKey, string> = {
   'help.transfer.what': 'superusers: export the list, import the starting list',
   'help.purge': 'purge preview',
   'help.purge.what': 'superusers: who will be purged, and when',
+  'help.journal': 'access log #12 · access log @person',
+  'help.journal.what': 'superusers: who consulted a patient, or what a person consulted',
   'help.teamId': 'This team’s id (for the import): {teamId}',
 };
 

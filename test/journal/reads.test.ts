@@ -120,6 +120,10 @@ describe('each read of patients’ information writes exactly one journal record
     expect(alert.to.map((a: any) => a.id).every((id: string) => mentioned.includes(id))).toBe(true);
     expect(alert.to.map((a: any) => a.name)).toContain(BOB.name);
     expect(alert.actorIds).toEqual([CHLOE.aadObjectId, ...alert.to.map((a: any) => a.id)]);
+    // Vu redraws the alert card (the patient's changes) for the person who taps: one record.
+    const ack = await journaled(() => bot.execute('alert.ack', { alertId: alerts[0].id }, BOB));
+    expect(said(ack.result)).toContain(`#${first}`);
+    expect(ack.written.map((r) => [r.kind, r.by.id, r.patients])).toEqual([['patientShown', BOB.aadObjectId, [{ id: firstId, number: first }]]]);
   });
 
   it('shows superusers who did what and when for a patient, newest first, and journals that look', async () => {
@@ -131,7 +135,7 @@ describe('each read of patients’ information writes exactly one journal record
     expect(text).toContain('Destinataires : ');
     expect(text).toContain('canal de l’équipe');
     const titles = textsOf(card(result)).filter((s) => / · (Alice Tremblay|Bob Smith|Chloé Roy) · /.test(s));
-    expect(titles[0]).toMatch(/Chloé Roy · (fiche affichée|alerte communiquée)/);
+    expect(titles[0]).toMatch(/Bob Smith · fiche affichée/); // Bob's Vu, the latest access
     expect(written).toMatchObject([{ kind: 'journalViewed', by: { id: ALICE.aadObjectId }, patients: [{ id: firstId, number: first }] }]);
 
     const en = await bot.say(`access log #${first}`, { ...ALICE, locale: 'en-US' });
