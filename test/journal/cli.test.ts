@@ -72,11 +72,12 @@ describe('npm run journal: the export for an access request', () => {
   }, 60_000);
 
   it('refuses bad arguments with the usage line and writes nothing', async () => {
-    for (const args of [[], ['--team', TEAM, '--patient', 'douze', '--out', 'x.csv'], ['--team', TEAM, '--patient', '12', '--from', '2026-13-45', '--out', 'x.csv']]) {
+    const out = path.join(dir, 'refused.csv');
+    for (const args of [[], ['--team', TEAM, '--patient', 'douze', '--out', out], ['--team', TEAM, '--patient', '12', '--from', '2026-13-45', '--out', out]]) {
       const failed = await tool(args).catch((error) => error);
       expect(failed.code).toBe(2);
       expect(failed.stderr).toContain('Usage: npm run journal -- --team <teamId> --patient <N>');
     }
-    expect(existsSync(path.join(ROOT, 'x.csv'))).toBe(false);
+    expect(existsSync(out)).toBe(false);
   }, 60_000);
 });
