@@ -37,9 +37,7 @@ export async function journal(
   const state = turn.context.turnState;
   if (state.get(JOURNALED)) throw new Error(`a second access-journal record in one turn (${kind})`);
   state.set(JOURNALED, true);
-  const record = accessRecord(turn.deps.newId(), turn.deps.clock.now(), turn.actor, kind, placeOf(turn.context.activity), patients, {
-    ...(options.subject && { subject: options.subject }),
-  });
+  const record = accessRecord(turn.deps.newId(), turn.deps.clock.now(), turn.actor, kind, placeOf(turn.context.activity), patients, { subject: options.subject });
   try {
     await turn.deps.journal.record(options.teamId ?? turn.teamId, record);
   } catch (error) {
