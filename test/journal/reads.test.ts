@@ -14,6 +14,16 @@ function card(result: TurnResult): any {
   return result.body?.value?.type === 'AdaptiveCard' ? result.body.value : cardOf(result.sent.find((c) => cardOf(c)));
 }
 
+/** What a card's inputs send when nobody changes them. */
+function inputValues(node: any, out: Record<string, string> = {}): Record<string, string> {
+  if (Array.isArray(node)) node.forEach((n) => inputValues(n, out));
+  else if (node && typeof node === 'object') {
+    if (typeof node.type === 'string' && node.type.startsWith('Input.')) out[node.id] = String(node.value ?? '');
+    Object.values(node).forEach((v) => inputValues(v, out));
+  }
+  return out;
+}
+
 async function accesses(bot: BotHarness, teamId = CHANNEL_A.teamId): Promise<any[]> {
   const { resources } = await bot.bot.container.items
     .query({ query: "SELECT * FROM c WHERE c.teamId = @t AND c.type = 'access' ORDER BY c.sortKey ASC", parameters: [{ name: '@t', value: teamId }] })
@@ -183,6 +193,25 @@ describe('each read of patients’ information writes exactly one journal record
     const tapped = await journaled(() => bot.execute('journal.page', { number: first, before: '9999', page: 2 }, BOB));
     expect(said(tapped.result)).toContain('Only the team’s superusers can see the access log');
     expect(tapped.written).toEqual([]);
+  });
+
+  it('lets a superuser set the journal retention on the settings card; out of range is refused and changes nothing', async () => {
+    const settings = card(await bot.say('paramètres', ALICE));
+    expect(textsOf(settings).join('\n')).toContain('Durée décidée par l’établissement (5 ans par défaut)');
+    const inputs = inputValues(settings);
+    expect(inputs.journalRetentionMonths).toBe('60');
+    const save = action(settings, 'Enregistrer');
+    const stored = async () => {
+      const { resources } = await bot.bot.container.items
+        .query({ query: "SELECT * FROM c WHERE c.teamId = @t AND c.type = 'settings'", parameters: [{ name: '@t', value: CHANNEL_A.teamId }] })
+        .fetchAll();
+      return resources[0].journalRetentionMonths;
+    };
+    const refused = await bot.execute(save.verb, { ...save.data, ...inputs, journalRetentionMonths: '6' }, ALICE);
+    expect(said(refused)).toContain('« Conservation du journal des accès (mois) » doit être un nombre entier de 12 à 240.');
+    expect(await stored()).toBe(60);
+    await bot.execute(save.verb, { ...save.data, ...inputs, journalRetentionMonths: '120' }, ALICE);
+    expect(await stored()).toBe(120);
   });
 
   it('answers bad input with the usage sentence and changes nothing', async () => {
