@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { type AccessKind, type AccessPlace, type AccessRecord, accessRecord } from '../domain/journal';
+import { type AccessKind, type AccessPlace, type AccessRecord, accessRecord, needsRecord } from '../domain/journal';
 import type { Actor, Patient } from '../domain/patient';
 import type { Turn } from './turn';
 
@@ -26,7 +26,7 @@ export function placeOf(activity: Activity): AccessRecord['where'] {
  * Call before a reply shows patients' information: writes the turn's one journal record in the
  * team's partition, or throws, and then nothing is shown (no record, no display). A second call
  * in the same turn is a bug in the caller (one record per turn), so it throws too.
- * `teamId` is for the personal chat acting on a team the person administers.
+ * An empty list page shows no one: no record. `teamId` is for the personal chat acting on a team the person administers.
  */
 export async function journal(
   turn: Turn,
@@ -34,6 +34,7 @@ export async function journal(
   patients: ReadonlyArray<Pick<Patient, 'id' | 'number'>>,
   options: { teamId?: string; subject?: Actor } = {},
 ): Promise<void> {
+  if (!needsRecord(kind, patients)) return;
   const state = turn.context.turnState;
   if (state.get(JOURNALED)) throw new Error(`a second access-journal record in one turn (${kind})`);
   state.set(JOURNALED, true);

@@ -78,20 +78,19 @@ export function accessRecord(
   };
 }
 
+/** A display needs a record when it shows patients; looking at a journal always does (it shows who did what). */
+export function needsRecord(kind: AccessKind, patients: readonly unknown[]): boolean {
+  return patients.length > 0 || kind === 'journalViewed';
+}
+
 /** An alert put in the outbox is a communication of the patient's changes to the mentioned people. */
 export function alertAccess(id: string, alert: Alert, by: Actor, at: Date): AccessRecord {
   return accessRecord(id, at, by, 'alertPosted', { place: 'channel' }, [{ id: alert.patientId, number: alert.patientNumber }], { to: alert.mentions });
 }
 
-/** Records older than this instant are past the journal retention. */
+/** Records older than this instant are past the journal retention (calendar months, as for patients). */
 export function journalCutoff(now: Date, retentionMonths: number): Date {
   return addMonths(now, -retentionMonths);
-}
-
-export function isJournalExpired(record: Pick<AccessRecord, 'at'>, now: Date, retentionMonths: number): boolean {
-  const at = Date.parse(record.at);
-  // An unreadable date is never a reason to delete a trace.
-  return !Number.isNaN(at) && at < journalCutoff(now, retentionMonths).getTime();
 }
 
 /** One page of journal records, newest first; `nextKey` continues to older ones. */

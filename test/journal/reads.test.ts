@@ -107,10 +107,12 @@ describe('each read of patients’ information writes exactly one journal record
     expect(choice.written[0].patients.length).toBeGreaterThan(1);
   });
 
-  it('writes nothing for an empty form, help, or an unknown number', async () => {
+  it('writes nothing for an empty form, help, an unknown number or a page that shows nobody', async () => {
     expect((await journaled(() => bot.say('ajouter patient', BOB))).written).toEqual([]);
     expect((await journaled(() => bot.say('aide', BOB))).written).toEqual([]);
     expect((await journaled(() => bot.say('voir #99999', BOB))).written).toEqual([]);
+    expect((await journaled(() => bot.say('liste signalés', BOB))).written).toEqual([]); // nobody flagged yet
+    expect((await journaled(() => bot.say('aperçu épuration', ALICE))).written).toEqual([]); // nobody due
   });
 
   it('records an alert as a communication to the mentioned people, in the change’s own batch', async () => {

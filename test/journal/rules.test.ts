@@ -1,6 +1,6 @@
 import { parseCommand } from '../../src/bot/commandParser';
 import { DomainError } from '../../src/domain/errors';
-import { accessRecord, DEFAULT_JOURNAL_RETENTION_MONTHS, isJournalExpired, journalCutoff } from '../../src/domain/journal';
+import { accessRecord, DEFAULT_JOURNAL_RETENTION_MONTHS, journalCutoff, needsRecord } from '../../src/domain/journal';
 import { PatientService } from '../../src/domain/patientService';
 import { defaultSettings, journalRetention, updateSettings } from '../../src/domain/team';
 import { MemoryPatientRepository } from '../support/memoryRepository';
@@ -25,13 +25,16 @@ describe('journal records (domain)', () => {
     });
   });
 
-  it('expires a record after the retention in calendar months: one day short stays, one day past goes', () => {
-    const at = (iso: string) => ({ at: iso });
+  it('needs a record when patients are shown, and for every look at a journal', () => {
+    expect(needsRecord('listViewed', [])).toBe(false);
+    expect(needsRecord('listViewed', [{ id: 'p', number: 1 }])).toBe(true);
+    expect(needsRecord('journalViewed', [])).toBe(true);
+  });
+
+  it('counts the retention in calendar months back from now (default 60)', () => {
     expect(DEFAULT_JOURNAL_RETENTION_MONTHS).toBe(60);
     expect(journalCutoff(NOW, 60).toISOString()).toBe('2021-11-25T15:00:00.000Z');
-    expect(isJournalExpired(at('2021-11-26T15:00:00.000Z'), NOW, 60)).toBe(false);
-    expect(isJournalExpired(at('2021-11-24T15:00:00.000Z'), NOW, 60)).toBe(true);
-    expect(isJournalExpired(at('pas une date'), NOW, 1)).toBe(false);
+    expect(journalCutoff(new Date('2026-03-31T08:00:00.000Z'), 1).toISOString()).toBe('2026-02-28T08:00:00.000Z');
   });
 
   it('takes the journal retention from the settings (12 to 240 months), default 60; out of range changes nothing', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { messageCard } from '../../cards/helpCard';
-import { purgePreviewCard } from '../../cards/purgeCard';
+import { purgePage, purgePreviewCard } from '../../cards/purgeCard';
 import type { AdaptiveCard, Notice } from '../../cards/adaptive';
 import { journal } from '../journal';
 import { forEveryone, forTapper, isDomainError, notice, refusal, sendCard, type Turn } from '../turn';
@@ -11,7 +11,7 @@ const excludeInput = pageInput.extend({ patientId: z.string().min(1).max(100) })
 
 async function previewCard(turn: Turn, page: number, shown?: Notice): Promise<AdaptiveCard> {
   const preview = await turn.deps.retention.preview(turn.teamId, await turn.settings(), turn.actor);
-  await journal(turn, 'listViewed', preview.patients);
+  await journal(turn, 'listViewed', purgePage(preview.patients, page).shown);
   return purgePreviewCard({ ...preview, runAt: preview.runAt.toISOString() }, page, turn.lang, { notice: shown });
 }
 
