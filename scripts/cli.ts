@@ -1,9 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config';
+import { type AccessKind, accessRecord } from '../src/domain/journal';
+import type { AccessedPatient } from '../src/domain/journal';
 import { PatientService } from '../src/domain/patientService';
 import type { TeamSettings } from '../src/domain/team';
 import type { Lang } from '../src/i18n/messages';
 import { createCosmosClient, openContainer } from '../src/store/cosmos';
+import { CosmosAccessJournal } from '../src/store/cosmosAccessJournal';
 import { CosmosPatientRepository } from '../src/store/cosmosPatientRepository';
 import { CosmosTeamRepository } from '../src/store/cosmosTeamRepository';
 import { startLocalCosmos } from '../src/store/localCosmos';
@@ -42,8 +47,16 @@ export async function openStore() {
   const client = createCosmosClient(target);
   const container = await openContainer(client, target);
   const teams = new CosmosTeamRepository(container);
+  const journal = new CosmosAccessJournal(container);
   return {
     patients: new PatientService(new CosmosPatientRepository(container)),
+    journal,
+    /** A tool's use of patients' information is journaled too, under the operating-system account that ran it. */
+    journalTool: (teamId: string, kind: AccessKind, patients: AccessedPatient[]) => {
+      const user = os.userInfo().username;
+      const by = { id: `os:${user}@${os.hostname()}`, name: user };
+      return journal.record(teamId, accessRecord(randomUUID(), new Date(), by, kind, { place: 'tool' }, patients));
+    },
     settingsOf: async (teamId: string): Promise<TeamSettings | null> => (await teams.getSettings(teamId))?.value ?? null,
     close: () => client.dispose(),
   };

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { t } from '../src/i18n/messages';
 import { exportTeam } from '../src/transfer/teamImport';
@@ -15,7 +16,13 @@ async function main(): Promise<void> {
   const store = await openStore();
   try {
     const out = path.resolve(args.out);
-    const count = await exportTeam(store.patients, await store.settingsOf(args.team), args.team, out, lang);
+    const exported = await exportTeam(store.patients, await store.settingsOf(args.team), args.team, out, lang);
+    // No record, no file: the export is removed when the journal cannot be written.
+    await store.journalTool(args.team, 'export', exported).catch(async (error: unknown) => {
+      await rm(out, { force: true });
+      throw error;
+    });
+    const count = exported.length;
     console.log(t(lang, 'export.written', { count, file: out }));
   } finally {
     store.close();

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       by: { id: 'import-tool', name: lang === 'fr' ? 'Importation' : 'Import' },
       now: new Date(),
     });
+    if (outcome.kind === 'checked' && outcome.written > 0) await store.journalTool(args.team, 'import', outcome.imported);
     for (const line of importReportLines(outcome, lang, settings)) console.log(line);
     const ok = outcome.kind === 'checked' && (outcome.report.rejected.length === 0 || Boolean(args['skip-invalid']));
     process.exitCode = ok ? 0 : 1;

@@ -21,6 +21,8 @@ import { startLocalCosmos } from './store/localCosmos';
 import { PurgeJob } from './jobs/purgeJob';
 import { RetentionService } from './domain/retentionService';
 import { CosmosRetentionRepository } from './store/cosmosRetentionRepository';
+import type { AccessJournal } from './domain/ports';
+import { CosmosAccessJournal } from './store/cosmosAccessJournal';
 
 export interface StartOptions {
   /** Extra Bot Framework authentication settings (another cloud's OpenID metadata, or a test's). */
@@ -30,6 +32,8 @@ export interface StartOptions {
   sweepMs?: number;
   /** How often the retention purge checks whether the day's run is due (default 1 h; never at start). */
   purgeCheckMs?: number;
+  /** The access journal in front of the Cosmos one (a test's failing journal, the bench's counting one). */
+  journal?: (cosmos: AccessJournal) => AccessJournal;
 }
 
 export interface RunningBot {
@@ -89,9 +93,12 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   });
   const patients = new PatientService(new CosmosPatientRepository(container), { clock, alertPolicy, onAlert: (teamId) => dispatcher.kick(teamId) });
   const retentionRepository = new CosmosRetentionRepository(container);
+  const cosmosJournal = new CosmosAccessJournal(container);
+  const journal = options.journal?.(cosmosJournal) ?? cosmosJournal;
   const purge = new PurgeJob(retentionRepository, new CosmosTeamRepository(container), {
     clock,
     checkMs: options.purgeCheckMs,
+    journal,
     log: logger.child({ component: 'purge' }),
   });
   const retention = new RetentionService(retentionRepository, new CosmosPatientRepository(container), { clock, nextRun: () => purge.nextRunAt() });
@@ -103,6 +110,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     alerts: dispatcher,
     channels: new ChannelBook(alertRepository),
     retention,
+    journal,
     clock,
     logger,
     newId: randomUUID,

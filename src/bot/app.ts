@@ -13,6 +13,7 @@ import { attachedFile, checkImportForTeam, confirmImport, exportForTeam, handleA
 import { pageHistory, saveSettings } from './handlers/team';
 import { handleText } from './handlers/text';
 import { messageCard } from '../cards/helpCard';
+import { pageJournal } from './handlers/journal';
 import { t } from '../i18n/messages';
 import { channelAddress } from './messenger';
 import { type BotDeps, notice, sendPlainText, sendText, turnOf, updatePostedCard } from './turn';
@@ -45,6 +46,7 @@ const CARD_ROUTES: Record<Verb, CardHandler> = {
   [VERBS.importCheck]: checkImportForTeam,
   [VERBS.importConfirm]: confirmImport,
   [VERBS.exportTeam]: exportForTeam,
+  [VERBS.journalPage]: pageJournal,
 };
 
 export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: string): Application<TurnState> {

@@ -24,6 +24,8 @@ export type Command =
   | { kind: 'import' }
   | { kind: 'revoke' }
   | { kind: 'purgePreview' }
+  /** The access journal of a patient (by number), or of the person @mentioned (no number). */
+  | { kind: 'journal'; number?: number }
   /** A known command with a missing or wrong part: answered with that command's usage. */
   | { kind: 'usage'; command: UsageTopic }
   | { kind: 'unknown' };
@@ -39,7 +41,8 @@ export type UsageTopic =
   | 'unflag'
   | 'follow'
   | 'unfollow'
-  | 'history';
+  | 'history'
+  | 'journal';
 
 const FIELD_WORDS: Record<string, EditableField> = {
   room: 'room', unit: 'room', bed: 'room', chambre: 'room', unite: 'room', lit: 'room',
@@ -112,6 +115,7 @@ const PHRASES = ([
   // The person is named by an @mention, which the bot reads from the activity's entities.
   [['grant', 'superuser'], () => ({ kind: 'grant' })], [['nommer', 'superutilisateur'], () => ({ kind: 'grant' })],
   [['revoke', 'superuser'], () => ({ kind: 'revoke' })], [['retirer', 'superutilisateur'], () => ({ kind: 'revoke' })],
+  [['journal'], journalOf], [['access', 'log'], journalOf], [['journal', 'des', 'acces'], journalOf],
   [['purge', 'preview'], () => ({ kind: 'purgePreview' })], [['apercu', 'epuration'], () => ({ kind: 'purgePreview' })],
 ] satisfies Phrase[]).sort((a, b) => b[0].length - a[0].length);
 
@@ -179,4 +183,12 @@ function flag(rest: Token[], text: string): Command {
   const reason = restOf(urgent ? after : second ? [second, ...after] : [], text);
   if (!ref || !reason) return { kind: 'usage', command: 'flag' };
   return { kind: 'flag', ref: ref.raw, level: urgent ? 'urgent' : 'attention', reason };
+}
+
+/** `journal #12`, or `journal @person` (the mention is read from the activity's entities). */
+function journalOf(rest: Token[]): Command {
+  const number = rest.length === 1 ? /^#?(\d{1,9})$/.exec(rest[0]!.raw) : null;
+  if (number) return { kind: 'journal', number: Number(number[1]) };
+  if (rest[0] && /^(<at>|@)/.test(rest[0].raw)) return { kind: 'journal' };
+  return { kind: 'usage', command: 'journal' };
 }

@@ -10,7 +10,8 @@ import type { Actor, Patient } from '../domain/patient';
 import type { TeamSettings } from '../domain/team';
 import type { TeamService } from '../domain/teamService';
 import type { Clock, MutationResult, PatientService } from '../domain/patientService';
-import type { AlertRepository, ChannelAddress } from '../domain/ports';
+import type { AccessJournal, AlertRepository, ChannelAddress } from '../domain/ports';
+import { journal } from './journal';
 import type { AlertDispatcher } from '../notifications/dispatcher';
 import type { RetentionService } from '../domain/retentionService';
 import { type Lang, langOf, type MessageKey, t } from '../i18n/messages';
@@ -26,6 +27,8 @@ export interface BotDeps {
   channels: ChannelBook;
   /** Purge preview and exclusion (superusers). */
   retention: RetentionService;
+  /** Every display of patients' information is recorded here first (src/bot/journal.ts). */
+  journal: AccessJournal;
   clock: Clock;
   logger: Logger;
   newId: () => string;
@@ -99,11 +102,13 @@ export async function showForm(
   target: Parameters<typeof patientFormCard>[1],
   options: { values?: FormValues; notice?: Notice } = {},
 ): Promise<AdaptiveCard> {
+  if (target.mode === 'edit') await journal(turn, 'formOpened', [target.patient]);
   return patientFormCard(turn.lang, target, { ...options, now: turn.deps.clock.now(), fields: await teamFields(turn) });
 }
 
 /** The patient card as this team shows it. */
 export async function showPatient(turn: Turn, patient: Patient, notice?: Notice): Promise<AdaptiveCard> {
+  await journal(turn, 'patientShown', [patient]);
   return patientCard(patient, turn.lang, { notice, now: turn.deps.clock.now(), fields: await teamFields(turn) });
 }
 

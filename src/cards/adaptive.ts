@@ -36,6 +36,7 @@ export const VERBS = {
   importCheck: 'transfer.importCheck',
   importConfirm: 'transfer.importConfirm',
   exportTeam: 'transfer.export',
+  journalPage: 'journal.page',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 

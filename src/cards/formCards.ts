@@ -1,7 +1,8 @@
 import { EDITABLE_FIELDS, type EditableField, FIELD_MAX, FLAG_REASON_MAX, INACTIVE_REASONS, NAME_MAX, NOTE_MAX, type Patient } from '../domain/patient';
 import { type Lang, t } from '../i18n/messages';
 import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, plainBlock, VERBS } from './adaptive';
-import { LABEL_MAX, LIST_NAME_MAX, type TeamSettings } from '../domain/team';
+import { journalRetention, LABEL_MAX, LIST_NAME_MAX, type TeamSettings } from '../domain/team';
+import { JOURNAL_RETENTION_MAX, JOURNAL_RETENTION_MIN } from '../domain/journal';
 import { type FieldView, fieldViews } from './fields';
 import template from './templates/form.json';
 
@@ -159,6 +160,8 @@ export function settingsFormCard(settings: TeamSettings, teamId: string, lang: L
     plainBlock(t(lang, 'settings.superusers', { names: settings.superusers.map((s) => s.name).join(', ') }), { size: 'Small' }),
     { type: 'Input.Text', id: 'listName', label: t(lang, 'field.listName'), value: settings.listName ?? '', maxLength: LIST_NAME_MAX },
     { type: 'Input.Number', id: 'retentionMonths', label: t(lang, 'field.retentionMonths'), value: settings.retentionMonths, min: 1, max: 120 },
+    { type: 'Input.Number', id: 'journalRetentionMonths', label: t(lang, 'field.journalRetentionMonths'), value: journalRetention(settings), min: JOURNAL_RETENTION_MIN, max: JOURNAL_RETENTION_MAX },
+    { type: 'TextBlock', text: t(lang, 'settings.journalRetention'), wrap: true, size: 'Small', isSubtle: true, spacing: 'None' },
     { type: 'Input.Number', id: 'reminderIntervalMinutes', label: t(lang, 'field.reminderIntervalMinutes'), value: settings.reminderIntervalMinutes, min: 1, max: 60 },
     ...EDITABLE_FIELDS.flatMap((field) => {
       const standard = t(lang, `field.${field}`);

@@ -4,7 +4,7 @@ import helpTemplate from './templates/help.json';
 import messageTemplate from './templates/message.json';
 
 const COMMANDS = ['add', 'list', 'show', 'note', 'set', 'inactive', 'active', 'flag', 'unflag', 'follow', 'following', 'history'] as const;
-const SUPERUSER_COMMANDS = ['settings', 'purge', 'transfer'] as const;
+const SUPERUSER_COMMANDS = ['settings', 'purge', 'transfer', 'journal'] as const;
 
 /** The commands with examples; a superuser also sees the team's management commands and its id. */
 export function helpCard(lang: Lang, options: { notice?: Notice; superuserOf?: string } = {}): AdaptiveCard {

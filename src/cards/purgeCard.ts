@@ -22,15 +22,20 @@ function row(patient: PurgeCandidate, page: number, lang: Lang) {
   };
 }
 
+/** The page of candidates a preview page shows (the journal records exactly these). */
+export function purgePage<T>(patients: T[], page: number): { current: number; pages: number; shown: T[] } {
+  const pages = Math.max(1, Math.ceil(patients.length / PURGE_PAGE_SIZE));
+  const current = Math.min(Math.max(1, page), pages);
+  return { current, pages, shown: patients.slice((current - 1) * PURGE_PAGE_SIZE, current * PURGE_PAGE_SIZE) };
+}
+
 /**
  * Superusers only: who the next purge would delete, and when, one page at a time; each row has
  * an Exclude button that keeps that patient.
  */
 export function purgePreviewCard(view: PurgePreviewView, page: number, lang: Lang, options: { notice?: Notice } = {}): AdaptiveCard {
   const total = view.patients.length;
-  const pages = Math.max(1, Math.ceil(total / PURGE_PAGE_SIZE));
-  const current = Math.min(Math.max(1, page), pages);
-  const shown = view.patients.slice((current - 1) * PURGE_PAGE_SIZE, current * PURGE_PAGE_SIZE);
+  const { current, pages, shown } = purgePage(view.patients, page);
   const actions: ExecuteAction[] = [];
   if (current > 1) actions.push(executeAction(t(lang, 'action.previous'), VERBS.purgePreview, { page: current - 1 }));
   if (current < pages) actions.push(executeAction(t(lang, 'action.next'), VERBS.purgePreview, { page: current + 1 }));

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type AlertPolicy, DEFAULT_ALERT_POLICY, joinsAlert, mergeIntoAlert, needsAlert, newAlert } from './alerts';
 import { AlreadyExistsError, ConcurrentEditError, DomainError } from './errors';
 import { diffPatients, type HistoryAction, type HistoryRecord } from './history';
+import { type AccessedPatient, alertAccess } from './journal';
 import {
   type Actor,
   type FlagLevel,
@@ -235,8 +236,8 @@ export class PatientService {
    * The team's start-up import: numbers allocated in one block, in file order, each patient with
    * a history record "imported" by the person (or tool) that ran it. Rows arrive validated.
    */
-  async importPatients(teamId: string, by: Actor, rows: ImportedPatient[]): Promise<number> {
-    if (rows.length === 0) return 0;
+  async importPatients(teamId: string, by: Actor, rows: ImportedPatient[]): Promise<AccessedPatient[]> {
+    if (rows.length === 0) return [];
     const at = this.clock.now().toISOString();
     const last = await this.repo.allocateNumbers(teamId, rows.length);
     const entries = rows.map((row, index) => {
@@ -260,7 +261,7 @@ export class PatientService {
     });
     await this.repo.createMany(teamId, entries);
     await this.repo.recordImport(teamId, { at, count: rows.length, by: by.name });
-    return rows.length;
+    return entries.map(({ patient }) => ({ id: patient.id, number: patient.number }));
   }
 
   all(teamId: string): Promise<Patient[]> {
@@ -364,6 +365,8 @@ export class PatientService {
           extras.newAlert = newAlert(randomUUID(), next, changes, actor, now);
           next.alerting = { latestId: extras.newAlert.id };
         }
+        // Posting (or redrawing) the alert communicates the change to the mentioned people.
+        extras.access = alertAccess(randomUUID(), (extras.newAlert ?? extras.mergedAlert?.value)!, actor, now);
       }
       try {
         const saved = (await this.repo.replace(next, current.etag, extras)).value;

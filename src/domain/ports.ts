@@ -1,5 +1,6 @@
 import type { Alert } from './alerts';
 import type { HistoryRecord } from './history';
+import type { AccessPage, AccessQuery, AccessRecord } from './journal';
 import type { Note, Patient } from './patient';
 import type { TeamSettings } from './team';
 
@@ -32,6 +33,8 @@ export interface WriteExtras {
   newAlert?: Alert;
   /** A pending alert the change joins, conditional on its ETag (the dispatcher may have claimed it). */
   mergedAlert?: Versioned<Alert>;
+  /** The journal record of the alert's communication, so that no alert goes out unrecorded. */
+  access?: AccessRecord;
 }
 
 /**
@@ -108,4 +111,14 @@ export interface AlertRepository {
   teams(): Promise<string[]>;
   channelOf(teamId: string): Promise<ChannelAddress | null>;
   saveChannel(teamId: string, address: ChannelAddress): Promise<void>;
+}
+
+/** The access journal (append-only) in each team's partition. */
+export interface AccessJournal {
+  /** Appends one record; throws when it cannot be written (then nothing is shown). */
+  record(teamId: string, record: AccessRecord): Promise<void>;
+  /** Newest first; `beforeKey` continues a page, `from` (ISO) stops at older records. */
+  page(teamId: string, query: AccessQuery, options: { beforeKey?: string; from?: string; pageSize: number }): Promise<AccessPage>;
+  /** Deletes the team's records older than `before`; returns how many. Only the retention purge calls it. */
+  purgeBefore(teamId: string, before: Date): Promise<number>;
 }

@@ -1,5 +1,6 @@
 import { DomainError } from './errors';
 import { type Actor, EDITABLE_FIELDS, type EditableField } from './patient';
+import { DEFAULT_JOURNAL_RETENTION_MONTHS, JOURNAL_RETENTION_MAX, JOURNAL_RETENTION_MIN } from './journal';
 import { cleanText } from './text';
 
 /** The fields every team starts with; the others are switched on in the settings. */
@@ -18,6 +19,8 @@ export interface TeamSettings {
   listName?: string;
   /** Months a discharged or deceased patient is kept before the purge (default 2 years). */
   retentionMonths: number;
+  /** Months the access journal keeps a record (default 5 years; settings saved before it existed have none). */
+  journalRetentionMonths?: number;
   reminderIntervalMinutes: number;
   fields: Record<EditableField, FieldSetting>;
   superusers: Actor[];
@@ -26,6 +29,7 @@ export interface TeamSettings {
 export function defaultSettings(firstUser: Actor): TeamSettings {
   return {
     retentionMonths: 24,
+    journalRetentionMonths: DEFAULT_JOURNAL_RETENTION_MONTHS,
     reminderIntervalMinutes: 2,
     fields: Object.fromEntries(EDITABLE_FIELDS.map((field) => [field, { enabled: DEFAULT_FIELDS.includes(field) }])) as Record<
       EditableField,
@@ -61,6 +65,7 @@ export function revokeSuperuser(settings: TeamSettings, by: Actor, targetId: str
 export interface SettingsInput {
   listName?: string;
   retentionMonths?: string | number;
+  journalRetentionMonths?: string | number;
   reminderIntervalMinutes?: string | number;
   fields?: Partial<Record<EditableField, { enabled?: boolean | string; label?: string }>>;
 }
@@ -89,6 +94,7 @@ export function updateSettings(settings: TeamSettings, by: Actor, input: Setting
     ...settings,
     ...(listName ? { listName } : { listName: undefined }),
     retentionMonths: wholeNumber(input.retentionMonths, 1, 120, 'retentionMonths', settings.retentionMonths),
+    journalRetentionMonths: wholeNumber(input.journalRetentionMonths, JOURNAL_RETENTION_MIN, JOURNAL_RETENTION_MAX, 'journalRetentionMonths', journalRetention(settings)),
     reminderIntervalMinutes: wholeNumber(input.reminderIntervalMinutes, 1, 60, 'reminderIntervalMinutes', settings.reminderIntervalMinutes),
     fields,
   };
@@ -96,4 +102,8 @@ export function updateSettings(settings: TeamSettings, by: Actor, input: Setting
 
 export function enabledFields(settings: TeamSettings): EditableField[] {
   return EDITABLE_FIELDS.filter((field) => settings.fields[field]?.enabled);
+}
+
+export function journalRetention(settings: Pick<TeamSettings, 'journalRetentionMonths'> | null | undefined): number {
+  return settings?.journalRetentionMonths ?? DEFAULT_JOURNAL_RETENTION_MONTHS;
 }

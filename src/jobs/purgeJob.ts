@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { journalCutoff } from '../domain/journal';
 import type { Clock } from '../domain/patientService';
-import type { TeamRepository, Versioned } from '../domain/ports';
+import type { AccessJournal, TeamRepository, Versioned } from '../domain/ports';
+import { journalRetention } from '../domain/team';
 import {
   DAILY_PURGE,
   DEFAULT_RETENTION_MONTHS,
@@ -22,6 +24,8 @@ export interface JobLog {
 export interface PurgeJobOptions {
   clock: Clock;
   log: JobLog;
+  /** The access journal, whose records go at the end of the team's journal retention (not with their patient). */
+  journal: Pick<AccessJournal, 'purgeBefore'>;
   /** This instance's name on the lease (random per process by default). */
   holder?: string;
   /** Which slots have a run (default daily at 08:00 UTC). */
@@ -40,6 +44,8 @@ export interface PurgeRunResult {
   purged: number;
   /** Candidates changed between the query and the delete (reactivated, excluded, noted): kept. */
   kept: number;
+  /** Access-journal records past their retention, deleted. */
+  journalPurged: number;
   /** Teams whose purge failed (logged; retried at the next run). */
   failed: number;
 }
@@ -47,7 +53,7 @@ export interface PurgeRunResult {
 const HOUR_MS = 60 * 60 * 1000;
 
 function skipped(reason: PurgeRunResult['reason']): PurgeRunResult {
-  return { skipped: true, reason, teams: 0, purged: 0, kept: 0, failed: 0 };
+  return { skipped: true, reason, teams: 0, purged: 0, kept: 0, journalPurged: 0, failed: 0 };
 }
 
 /**
@@ -125,7 +131,7 @@ export class PurgeJob {
     let lease = await this.repo.writeLease(this.leaseFrom(startedAt, previousRun), current?.etag);
     if (!lease) return skipped('leaseHeld');
 
-    const result: PurgeRunResult = { skipped: false, teams: 0, purged: 0, kept: 0, failed: 0 };
+    const result: PurgeRunResult = { skipped: false, teams: 0, purged: 0, kept: 0, journalPurged: 0, failed: 0 };
     let complete = true;
     try {
       for (const teamId of await this.repo.teams()) {
@@ -141,9 +147,10 @@ export class PurgeJob {
         }
         result.teams += 1;
         try {
-          const { purged, kept } = await this.purgeTeam(teamId);
+          const { purged, kept, journalPurged } = await this.purgeTeam(teamId);
           result.purged += purged;
           result.kept += kept;
+          result.journalPurged += journalPurged;
         } catch (error) {
           result.failed += 1;
           this.options.log.error({ event: 'purge-team-failed', teamId, err: error }, 'purge of a team failed');
@@ -157,13 +164,13 @@ export class PurgeJob {
       if (lease) await this.release(lease, complete ? startedAt.toISOString() : previousRun);
     }
     this.options.log.info(
-      { event: 'purge-run', teams: result.teams, purged: result.purged, kept: result.kept, failed: result.failed, complete },
+      { event: 'purge-run', teams: result.teams, purged: result.purged, kept: result.kept, journalPurged: result.journalPurged, failed: result.failed, complete },
       'purge run finished',
     );
     return result;
   }
 
-  private async purgeTeam(teamId: string): Promise<{ purged: number; kept: number }> {
+  private async purgeTeam(teamId: string): Promise<{ purged: number; kept: number; journalPurged: number }> {
     const now = this.options.clock.now();
     const settings = await this.settings.getSettings(teamId);
     const retentionMonths = settings?.value.retentionMonths ?? DEFAULT_RETENTION_MONTHS;
@@ -180,9 +187,11 @@ export class PurgeJob {
         this.options.log.error({ event: 'purge-patient-failed', teamId, err: error }, 'a patient could not be purged; next run retries');
       }
     }
+    const journalMonths = journalRetention(settings?.value);
+    const journalPurged = await this.options.journal.purgeBefore(teamId, journalCutoff(now, journalMonths));
     await this.repo.recordRun(teamId, { id: randomUUID(), at: now.toISOString(), count: purged });
-    this.options.log.info({ event: 'purge-team', teamId, purged, kept, failed, retentionMonths }, 'team purged');
-    return { purged, kept };
+    this.options.log.info({ event: 'purge-team', teamId, purged, kept, failed, retentionMonths, journalPurged, journalMonths }, 'team purged');
+    return { purged, kept, journalPurged };
   }
 
   private leaseFrom(now: Date, lastRunAt: string | undefined, untilMs = this.leaseMs): PurgeLease {

@@ -4,6 +4,7 @@ import type { Alert } from '../domain/alerts';
 import { activityKey, type Patient, searchKey } from '../domain/patient';
 import type { HistoryRecord } from '../domain/history';
 import type { ImportRun, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../domain/ports';
+import { accessDocument } from './cosmosAccessJournal';
 import { asJson, readTyped, runBatch, strip } from './cosmosDocuments';
 import { isNotFound, statusOf } from './cosmosErrors';
 
@@ -155,6 +156,7 @@ export class CosmosPatientRepository implements PatientRepository {
     const patientIndex = operations.push(patientOperation) - 1;
     if (extras.history) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.history, 'history') });
     if (extras.newAlert) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.newAlert, 'alert') });
+    if (extras.access) operations.push({ operationType: BulkOperationType.Create, resourceBody: accessDocument(partitionKey, extras.access) });
     const results = await runBatch(this.container, partitionKey, operations);
     const saved = results[patientIndex];
     return versioned(saved?.resourceBody, saved?.eTag);

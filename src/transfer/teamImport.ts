@@ -1,3 +1,4 @@
+import type { AccessedPatient } from '../domain/journal';
 import { type Actor, EDITABLE_FIELDS } from '../domain/patient';
 import type { PatientService } from '../domain/patientService';
 import type { TeamSettings } from '../domain/team';
@@ -22,7 +23,7 @@ export interface ImportRequest {
 export type ImportOutcome =
   | { kind: 'alreadyImported'; at: string; count: number }
   | { kind: 'fileRefused'; error: TransferError }
-  | { kind: 'checked'; report: ImportReport; unknownColumns: string[]; written: number; dryRun: boolean };
+  | { kind: 'checked'; report: ImportReport; unknownColumns: string[]; written: number; dryRun: boolean; imported: AccessedPatient[] };
 
 /** The team's own words for its fields, for headers. */
 export function fieldLabels(settings: TeamSettings | null): FieldLabels {
@@ -48,8 +49,8 @@ export async function importIntoTeam(patients: PatientService, settings: TeamSet
   }
   const { report, header: found } = checked;
   const writable = report.rejected.length === 0 || request.skipInvalid;
-  const written = writable && !request.dryRun ? await patients.importPatients(request.teamId, request.by, report.accepted) : 0;
-  return { kind: 'checked', report, unknownColumns: found.unknown, written, dryRun: Boolean(request.dryRun) };
+  const imported = writable && !request.dryRun ? await patients.importPatients(request.teamId, request.by, report.accepted) : [];
+  return { kind: 'checked', report, unknownColumns: found.unknown, written: imported.length, dryRun: Boolean(request.dryRun), imported };
 }
 
 const REJECTS_SHOWN = 200;
@@ -78,9 +79,10 @@ export function importReportLines(outcome: ImportOutcome, lang: Lang, settings: 
   return lines;
 }
 
-/** The team's list as .xlsx or .csv, in the team's fields and labels, spreadsheet-safe. */
-export async function exportTeam(patients: PatientService, settings: TeamSettings | null, teamId: string, out: string, lang: Lang): Promise<number> {
-  const rows: ExportRow[] = (await patients.all(teamId)).map((p) => ({
+/** The team's list as .xlsx or .csv, in the team's fields and labels, spreadsheet-safe; returns who is in it (for the journal). */
+export async function exportTeam(patients: PatientService, settings: TeamSettings | null, teamId: string, out: string, lang: Lang): Promise<AccessedPatient[]> {
+  const all = await patients.all(teamId);
+  const rows: ExportRow[] = all.map((p) => ({
     number: p.number,
     name: p.name,
     fields: Object.fromEntries(EDITABLE_FIELDS.flatMap((field) => (p[field] === undefined ? [] : [[field, p[field]]]))),
@@ -91,6 +93,6 @@ export async function exportTeam(patients: PatientService, settings: TeamSetting
     noteCount: p.noteCount,
   }));
   const format = out.toLowerCase().endsWith('.csv') ? 'csv' : 'xlsx';
-  const result = await writeExport(rows, format, out, lang, { fields: settings ? enabledFields(settings) : undefined, labels: fieldLabels(settings) });
-  return result.rows;
+  await writeExport(rows, format, out, lang, { fields: settings ? enabledFields(settings) : undefined, labels: fieldLabels(settings) });
+  return all.map((p) => ({ id: p.id, number: p.number }));
 }

@@ -57,7 +57,7 @@ function lastChange(iso: string): string {
   return when.isValid() ? when.tz(TIME_ZONE).format('YYYY-MM-DD HH:mm') : '';
 }
 
-/** One exported row, in `columns` order: numbers stay numbers, every text is escaped. */
+/** One exported row, in `columns` order: numbers stay numbers (texts are escaped when written). */
 export function exportValues(row: ExportRow, lang: Lang, columns: readonly ExportColumnKey[] = exportColumns()): (string | number)[] {
   const value = (key: ExportColumnKey): string | number => {
     switch (key) {
@@ -81,10 +81,7 @@ export function exportValues(row: ExportRow, lang: Lang, columns: readonly Expor
         return row.fields[key] ?? '';
     }
   };
-  return columns.map((key) => {
-    const cell = value(key);
-    return typeof cell === 'number' ? cell : escapeCell(cell);
-  });
+  return columns.map(value);
 }
 
 export function exportHeaders(lang: Lang, columns: readonly ExportColumnKey[] = exportColumns(), labels: FieldLabels = {}): string[] {
@@ -102,26 +99,35 @@ const WIDTH: Partial<Record<ExportColumnKey, number>> = {
   noteCount: 8,
 };
 
-async function* iterate(rows: Rows): AsyncGenerator<ExportRow> {
-  yield* rows;
+type Cells = (string | number)[];
+type Rows<T> = AsyncIterable<T> | Iterable<T>;
+
+/** One sheet of a spreadsheet file: what the patient list and the access-journal export both write. */
+export interface Table {
+  sheet: string;
+  headers: string[];
+  /** Column widths in characters (xlsx). */
+  widths: number[];
+  rows: Rows<Cells>;
 }
 
-type Rows = AsyncIterable<ExportRow> | Iterable<ExportRow>;
+/** Numbers stay numbers; every text is escaped so a spreadsheet never runs it. */
+function safe(cells: Cells): Cells {
+  return cells.map((cell) => (typeof cell === 'number' ? cell : escapeCell(cell)));
+}
 
-async function writeXlsx(rows: Rows, out: string, lang: Lang, options: ExportOptions): Promise<number> {
-  const columns = exportColumns(options.fields);
+async function writeXlsx(table: Table, out: string, lang: Lang): Promise<number> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: out, useStyles: true, useSharedStrings: false });
   workbook.creator = t(lang, 'appName');
-  const sheet = workbook.addWorksheet('Patients', { views: [{ state: 'frozen', ySplit: 1 }] });
-  const headers = exportHeaders(lang, columns, options.labels);
-  sheet.columns = columns.map((key, i) => ({ key, width: Math.max(WIDTH[key] ?? 16, headers[i]!.length + 2) }));
-  const headerRow = sheet.addRow(headers);
+  const sheet = workbook.addWorksheet(table.sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
+  sheet.columns = table.widths.map((width, i) => ({ key: String(i), width }));
+  const headerRow = sheet.addRow(safe(table.headers));
   headerRow.font = { bold: true };
   headerRow.commit();
   let count = 0;
-  for await (const row of iterate(rows)) {
+  for await (const cells of table.rows) {
     // Empty texts are left as empty cells rather than empty strings.
-    sheet.addRow(exportValues(row, lang, columns).map((value) => (value === '' ? null : value))).commit();
+    sheet.addRow(safe(cells).map((value) => (value === '' ? null : value))).commit();
     count++;
   }
   sheet.commit();
@@ -133,14 +139,13 @@ async function writeXlsx(rows: Rows, out: string, lang: Lang, options: ExportOpt
   return count;
 }
 
-async function writeCsv(rows: Rows, out: string, lang: Lang, options: ExportOptions): Promise<number> {
-  const columns = exportColumns(options.fields);
+async function writeCsv(table: Table, out: string, lang: Lang): Promise<number> {
   let count = 0;
-  async function* records(): AsyncGenerator<(string | number)[]> {
-    yield exportHeaders(lang, columns, options.labels);
-    for await (const row of iterate(rows)) {
+  async function* records(): AsyncGenerator<Cells> {
+    yield safe(table.headers);
+    for await (const cells of table.rows) {
       count++;
-      yield exportValues(row, lang, columns);
+      yield safe(cells);
     }
   }
   await pipeline(
@@ -151,14 +156,24 @@ async function writeCsv(rows: Rows, out: string, lang: Lang, options: ExportOpti
   return count;
 }
 
+/** Writes one sheet to `out` as .xlsx or .csv (streamed); returns how many data rows were written. */
+export async function writeTable(table: Table, format: 'xlsx' | 'csv', out: string, lang: Lang): Promise<{ rows: number }> {
+  return { rows: format === 'xlsx' ? await writeXlsx(table, out, lang) : await writeCsv(table, out, lang) };
+}
+
 /** Writes the rows to `out`; returns how many patient rows were written. */
 export async function writeExport(
-  rows: AsyncIterable<ExportRow> | ExportRow[],
+  rows: Rows<ExportRow>,
   format: 'xlsx' | 'csv',
   out: string,
   lang: Lang,
   options: ExportOptions = {},
 ): Promise<{ rows: number }> {
-  const count = format === 'xlsx' ? await writeXlsx(rows, out, lang, options) : await writeCsv(rows, out, lang, options);
-  return { rows: count };
+  const columns = exportColumns(options.fields);
+  const headers = exportHeaders(lang, columns, options.labels);
+  async function* values(): AsyncGenerator<Cells> {
+    for await (const row of rows) yield exportValues(row, lang, columns);
+  }
+  const widths = columns.map((key, i) => Math.max(WIDTH[key] ?? 16, headers[i]!.length + 2));
+  return writeTable({ sheet: 'Patients', headers, widths, rows: values() }, format, out, lang);
 }

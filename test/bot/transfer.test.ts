@@ -43,6 +43,14 @@ describe('import and export from the personal chat', () => {
     await bot.stop();
   });
 
+  /** The access-journal records of a kind in team A (the import and the export are journaled there). */
+  async function journaled(kind: string): Promise<any[]> {
+    const { resources } = await bot.bot.container.items
+      .query({ query: "SELECT * FROM c WHERE c.teamId = @t AND c.type = 'access' AND c.kind = @k", parameters: [{ name: '@t', value: CHANNEL_A.teamId }, { name: '@k', value: kind }] })
+      .fetchAll();
+    return resources;
+  }
+
   const attachment = () => ({
     attachments: [{ contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'depart.csv', content: { downloadUrl: `${files.url}/depart.csv`, uniqueId: 'u1', fileType: 'csv' } }],
   });
@@ -62,6 +70,10 @@ describe('import and export from the personal chat', () => {
     expect(text(await bot.execute(confirm.verb, confirm.data, BOB))).toContain('Only the team’s superusers');
     const done = await bot.personalInvoke(ALICE, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: confirm.verb, data: confirm.data } });
     expect(text(done)).toContain('2 patient(s) importé(s) dans l’équipe.');
+    const [imported, ...more] = await journaled('import');
+    expect(more).toEqual([]);
+    expect(imported).toMatchObject({ by: { id: ALICE.aadObjectId }, where: { place: 'personalChat' } });
+    expect(imported.patients).toHaveLength(2);
     const list = text(await bot.say('liste', ALICE));
     expect(list).toContain('Jeanne Par Fichier');
     expect(list).toContain('Paul Par Fichier');
@@ -80,6 +92,10 @@ describe('import and export from the personal chat', () => {
     });
     expect(accepted.status).toBe(200);
     expect(files.uploads).toHaveLength(1);
+    const [exported, ...again] = await journaled('export');
+    expect(again).toEqual([]);
+    expect(exported).toMatchObject({ by: { id: ALICE.aadObjectId, name: ALICE.name }, where: { place: 'personalChat' } });
+    expect(exported.numbers.sort()).toEqual((await journaled('import'))[0].numbers.sort());
     expect(files.uploads[0]!.subarray(0, 2).toString()).toBe('PK');
     const info = accepted.sent.find((c) => c.activity.attachments?.[0]?.contentType === 'application/vnd.microsoft.teams.card.file.info');
     expect(info?.activity.attachments[0].contentUrl).toBe(`${files.url}/liste.xlsx`);

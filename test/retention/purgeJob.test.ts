@@ -3,6 +3,7 @@ import { PatientService } from '../../src/domain/patientService';
 import { addMonths } from '../../src/domain/retention';
 import { defaultSettings } from '../../src/domain/team';
 import { PurgeJob } from '../../src/jobs/purgeJob';
+import { CosmosAccessJournal } from '../../src/store/cosmosAccessJournal';
 import { CosmosAlertRepository } from '../../src/store/cosmosAlertRepository';
 import { CosmosPatientRepository } from '../../src/store/cosmosPatientRepository';
 import { CosmosRetentionRepository } from '../../src/store/cosmosRetentionRepository';
@@ -36,7 +37,7 @@ describe('retention purge against Cosmos DB', () => {
   afterEach(() => cosmos.stop());
 
   function job(holder = 'instance-1', log: any = { info() {}, warn() {}, error() {} }) {
-    return new PurgeJob(retention, new CosmosTeamRepository(container), { clock, holder, log });
+    return new PurgeJob(retention, new CosmosTeamRepository(container), { clock, holder, log, journal: new CosmosAccessJournal(container) });
   }
 
   function setClock(at: Date) {

@@ -2,6 +2,7 @@ import { AlreadyExistsError, ConcurrentEditError } from '../../src/domain/errors
 import { activityKey, type Note, type Patient } from '../../src/domain/patient';
 import type { Alert } from '../../src/domain/alerts';
 import type { HistoryRecord } from '../../src/domain/history';
+import type { AccessRecord } from '../../src/domain/journal';
 import type { ImportRun, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../../src/domain/ports';
 import { fold } from '../../src/domain/text';
 
@@ -11,6 +12,7 @@ export class MemoryPatientRepository implements PatientRepository {
   readonly notes = new Map<string, Note>();
   readonly history: HistoryRecord[] = [];
   readonly alerts = new Map<string, Versioned<Alert>>();
+  readonly accesses: AccessRecord[] = [];
   private counters = new Map<string, number>();
   private etags = 0;
   /** Lets a test slip another writer in between a read and a write. */
@@ -91,6 +93,7 @@ export class MemoryPatientRepository implements PatientRepository {
 
   private keep(extras: WriteExtras): void {
     if (extras.history) this.history.push(extras.history);
+    if (extras.access) this.accesses.push(extras.access);
     const alert = extras.newAlert ?? extras.mergedAlert?.value;
     if (alert) this.alerts.set(alert.id, { value: structuredClone(alert), etag: `"a${++this.etags}"` });
   }

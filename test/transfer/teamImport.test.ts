@@ -95,7 +95,7 @@ describe('start-up import and export', () => {
     const team = '19:export@thread.tacv2';
     await patients.add(team, tool, { name: '=HYPERLINK("http://evil.test")', fields: { room: '@SUM(1)' } });
     const out = path.join(dir, 'export.csv');
-    expect(await exportTeam(patients, null, team, out, 'fr')).toBe(1);
+    expect(await exportTeam(patients, null, team, out, 'fr')).toHaveLength(1);
     const text = await readFile(out, 'utf8');
     expect(text).toContain(`'=HYPERLINK(""http://evil.test"")`);
     expect(text).toContain(`'@SUM(1)`);

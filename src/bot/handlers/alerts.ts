@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { alertCard } from '../../cards/alertCard';
 import { ALERT_LANG } from '../messenger';
+import { journal } from '../journal';
 import { forEveryone } from '../turn';
 import type { CardHandler } from './cardHandler';
 
@@ -10,6 +11,7 @@ const ackInput = z.object({ alertId: z.string().min(1).max(100) });
 export const acknowledgeAlert: CardHandler = async (turn, data) => {
   const { alertId } = ackInput.parse(data);
   const alert = await turn.deps.alerts.acknowledge(turn.teamId, turn.actor, alertId);
+  await journal(turn, 'patientShown', [{ id: alert.patientId, number: alert.patientNumber }]);
   // The alert belongs to the channel: it keeps the channel's language whoever taps.
   return forEveryone(alertCard(alert, ALERT_LANG));
 };

@@ -2,6 +2,7 @@ import { helpCard } from '../../cards/helpCard';
 import { followingCard, listCard, PAGE_SIZE } from '../../cards/listCard';
 import type { ListFilter, PageCursor } from '../../domain/ports';
 import { listPageInput, patientRef } from '../cardData';
+import { journal } from '../journal';
 import { forEveryone, forTapper, sendCard, type Turn, showPatient } from '../turn';
 import type { CardHandler } from './cardHandler';
 import { pendingCommandSchema, runOnPatient } from './patientCommands';
@@ -9,6 +10,7 @@ import { pendingCommandSchema, runOnPatient } from './patientCommands';
 export async function listFor(turn: Turn, filter: ListFilter, cursor: { after?: string; before?: string } = {}, page = 1) {
   const pageCursor: PageCursor = cursor.before ? { before: cursor.before } : cursor.after ? { after: cursor.after } : {};
   const result = await turn.deps.patients.list(turn.teamId, filter, pageCursor, PAGE_SIZE);
+  await journal(turn, 'listViewed', result.patients);
   // With no newer rows this is the first page, whatever page the card thought it was on.
   return listCard(result, filter, result.hasNewer ? page : 1, turn.lang);
 }
@@ -20,6 +22,7 @@ export async function sendList(turn: Turn, filter: ListFilter): Promise<void> {
 /** The patients I follow: one page, newest activity first (a person follows a handful). */
 export async function sendFollowing(turn: Turn): Promise<void> {
   const patients = await turn.deps.patients.followedBy(turn.teamId, turn.actor.id, PAGE_SIZE);
+  await journal(turn, 'listViewed', patients);
   await sendCard(turn, followingCard(patients, turn.lang));
 }
 

@@ -4,6 +4,7 @@ import { DomainError } from '../../domain/errors';
 import type { MutationResult } from '../../domain/patientService';
 import type { MessageKey } from '../../i18n/messages';
 import { patientRef } from '../cardData';
+import { journal } from '../journal';
 import { forEveryone, forTapper, refusal, showChange, type Turn } from '../turn';
 import type { CardHandler } from './cardHandler';
 
@@ -15,6 +16,7 @@ async function done(turn: Turn, result: MutationResult, key: MessageKey) {
 
 export const openFlagForm: CardHandler = async (turn, data) => {
   const patient = await turn.deps.patients.get(turn.teamId, patientRef.parse(data).patientId);
+  await journal(turn, 'formOpened', [patient]);
   return forTapper(flagFormCard(patient, turn.lang));
 };
 
@@ -27,6 +29,7 @@ export const flagPatient: CardHandler = async (turn, data) => {
   } catch (error) {
     if (!(error instanceof DomainError) || (error.code !== 'flagReasonRequired' && error.code !== 'valueTooLong')) throw error;
     const patient = await turn.deps.patients.get(turn.teamId, input.patientId);
+    await journal(turn, 'formOpened', [patient]);
     return forTapper(flagFormCard(patient, turn.lang, { values: input, notice: refusal(turn, error) }));
   }
 };

@@ -1,11 +1,13 @@
 import { noteFormCard } from '../../cards/formCards';
 import { DomainError } from '../../domain/errors';
 import { noteInput, patientRef } from '../cardData';
+import { journal } from '../journal';
 import { forEveryone, forTapper, notice, refusal, showPatient } from '../turn';
 import type { CardHandler } from './cardHandler';
 
 export const openNoteForm: CardHandler = async (turn, data) => {
   const patient = await turn.deps.patients.get(turn.teamId, patientRef.parse(data).patientId);
+  await journal(turn, 'formOpened', [patient]);
   return forTapper(noteFormCard(patient, turn.deps.newId(), turn.lang));
 };
 
@@ -19,6 +21,7 @@ export const saveNote: CardHandler = async (turn, data) => {
   } catch (error) {
     if (!(error instanceof DomainError) || (error.code !== 'noteRequired' && error.code !== 'noteTooLong')) throw error;
     const patient = await patients.get(turn.teamId, input.patientId);
+    await journal(turn, 'formOpened', [patient]);
     return forTapper(noteFormCard(patient, input.requestId, turn.lang, { values: { note: input.note }, notice: refusal(turn, error) }));
   }
 };

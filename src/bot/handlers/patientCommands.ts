@@ -6,6 +6,7 @@ import { EDITABLE_FIELDS, INACTIVE_REASONS, type Patient } from '../../domain/pa
 import { type Command } from '../commandParser';
 import { historyFor, mentionedMember } from './team';
 import { isDomainError, refusal, sendCard, sendRefusal, sendText, showChange, showPatient, type Turn } from '../turn';
+import { journal } from '../journal';
 
 /** Commands that act on one patient named by number or part of the name. */
 export type PatientCommand = Extract<
@@ -46,7 +47,10 @@ export async function runOnPatient(turn: Turn, patient: Patient, command: Pendin
         return showChange(turn, await patients.setField(teamId, actor, patient.id, command.field, value), 'done.updated');
       }
       case 'inactive':
-        if (!command.reason) return inactiveFormCard(patient, lang);
+        if (!command.reason) {
+          await journal(turn, 'formOpened', [patient]);
+          return inactiveFormCard(patient, lang);
+        }
         return showChange(turn, await patients.setInactive(teamId, actor, patient.id, command.reason), 'done.inactive');
       case 'active':
         return showChange(turn, await patients.setActive(teamId, actor, patient.id), 'done.active');
@@ -73,7 +77,10 @@ export async function handlePatientCommand(turn: Turn, command: PatientCommand):
   const resolution = await turn.deps.patients.resolve(turn.teamId, command.ref);
   const { ref: _ref, ...pending } = command;
   if (resolution.kind === 'none') return sendText(turn, 'error.noMatch', { ref: command.ref });
-  if (resolution.kind === 'many') return sendCard(turn, choiceCard(command.ref, resolution.candidates, pending, turn.lang));
+  if (resolution.kind === 'many') {
+    await journal(turn, 'listViewed', resolution.candidates);
+    return sendCard(turn, choiceCard(command.ref, resolution.candidates, pending, turn.lang));
+  }
   try {
     await sendCard(turn, await runOnPatient(turn, resolution.patient, pending));
   } catch (error) {

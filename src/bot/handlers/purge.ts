@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { messageCard } from '../../cards/helpCard';
-import { purgePreviewCard } from '../../cards/purgeCard';
+import { purgePage, purgePreviewCard } from '../../cards/purgeCard';
 import type { AdaptiveCard, Notice } from '../../cards/adaptive';
 import { forEveryone, forTapper, isDomainError, notice, refusal, sendCard, sendRefusal, type Turn } from '../turn';
+import { journal } from '../journal';
 import type { CardHandler } from './cardHandler';
 
 const pageInput = z.object({ page: z.coerce.number().int().min(1).max(10000).default(1) });
@@ -10,6 +11,7 @@ const excludeInput = pageInput.extend({ patientId: z.string().min(1).max(100) })
 
 async function previewCard(turn: Turn, page: number, shown?: Notice): Promise<AdaptiveCard> {
   const preview = await turn.deps.retention.preview(turn.teamId, await turn.settings(), turn.actor);
+  await journal(turn, 'listViewed', purgePage(preview.patients, page).shown);
   return purgePreviewCard({ ...preview, runAt: preview.runAt.toISOString() }, page, turn.lang, { notice: shown });
 }
 

@@ -1,11 +1,13 @@
 import { inactiveFormCard } from '../../cards/formCards';
 import { INACTIVE_REASONS, type InactiveReason } from '../../domain/patient';
 import { inactiveInput, patientRef } from '../cardData';
+import { journal } from '../journal';
 import { forEveryone, forTapper, notice, showPatient } from '../turn';
 import type { CardHandler } from './cardHandler';
 
 export const openInactiveForm: CardHandler = async (turn, data) => {
   const patient = await turn.deps.patients.get(turn.teamId, patientRef.parse(data).patientId);
+  await journal(turn, 'formOpened', [patient]);
   return forTapper(inactiveFormCard(patient, turn.lang));
 };
 
@@ -18,6 +20,7 @@ export const setInactive: CardHandler = async (turn, data) => {
   const { patients } = turn.deps;
   if (!isReason(input.reason)) {
     const patient = await patients.get(turn.teamId, input.patientId);
+    await journal(turn, 'formOpened', [patient]);
     return forTapper(inactiveFormCard(patient, turn.lang, { notice: notice(turn, 'usage.inactive', 'Attention') }));
   }
   const result = await patients.setInactive(turn.teamId, turn.actor, input.patientId, input.reason, { expectedVersion: input.version });

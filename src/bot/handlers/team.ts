@@ -6,6 +6,7 @@ import { DomainError } from '../../domain/errors';
 import { EDITABLE_FIELDS } from '../../domain/patient';
 import { requireSuperuser, type SettingsInput } from '../../domain/team';
 import { forTapper, isDomainError, notice, refusal, sendCard, sendRefusal, sendText, type Turn } from '../turn';
+import { journal } from '../journal';
 import type { CardHandler } from './cardHandler';
 
 /** `settings` / `paramètres`: superusers only. */
@@ -29,6 +30,7 @@ export const saveSettings: CardHandler = async (turn, data) => {
   const input: SettingsInput = {
     listName: text('listName'),
     retentionMonths: text('retentionMonths'),
+    journalRetentionMonths: text('journalRetentionMonths'),
     reminderIntervalMinutes: text('reminderIntervalMinutes'),
     fields: Object.fromEntries(
       EDITABLE_FIELDS.map((field) => [field, { enabled: text(`enabled_${field}`) === 'true', label: text(`label_${field}`) }]),
@@ -81,6 +83,7 @@ const historyInput = z.object({ patientId: z.string().min(1).max(100), before: z
 export async function historyFor(turn: Turn, patientId: string, before: string | undefined, page: number) {
   const patient = await turn.deps.patients.get(turn.teamId, patientId);
   const { records, nextKey } = await turn.deps.teams.history(turn.teamId, patient.id, before, HISTORY_PAGE_SIZE);
+  await journal(turn, 'historyViewed', [patient]);
   return historyCard(patient, records, page, nextKey, turn.lang);
 }
 

@@ -7,6 +7,7 @@ import { handlePatientCommand } from './patientCommands';
 import { handleExport } from './transfer';
 import { changeSuperuser, sendSettings } from './team';
 import { sendPurgePreview } from './purge';
+import { sendJournal } from './journal';
 
 /** A typed command (the bot's @mention already removed), in French or English. */
 export async function handleText(turn: Turn, text: string): Promise<void> {
@@ -45,6 +46,8 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
       return sendText(turn, 'transfer.importHow');
     case 'purgePreview':
       return sendPurgePreview(turn);
+    case 'journal':
+      return sendJournal(turn, command.number);
     case 'usage':
       return sendText(turn, `usage.${command.command}`);
     case 'unknown':

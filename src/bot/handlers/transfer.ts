@@ -15,6 +15,7 @@ import { t } from '../../i18n/messages';
 import { READ_DEFAULTS } from '../../transfer/readRows';
 import { exportTeam, importIntoTeam, importReportLines } from '../../transfer/teamImport';
 import { forTapper, sendCard, sendRefusal, sendText, type Turn } from '../turn';
+import { journal } from '../journal';
 import type { CardHandler } from './cardHandler';
 
 const FILE_DOWNLOAD = 'application/vnd.microsoft.teams.file.download.info';
@@ -123,6 +124,7 @@ export const confirmImport: CardHandler = async (turn, data) => {
     }),
   );
   turn.log.info({ event: 'import', teamId: input.teamId, written: outcome.kind === 'checked' ? outcome.written : 0 }, 'import from the personal chat');
+  if (outcome.kind === 'checked' && outcome.written > 0) await journal(turn, 'import', outcome.imported, { teamId: input.teamId });
   return forTapper(transferCard(t(turn.lang, 'transfer.importTitle', { file: input.file.name }), importReportLines(outcome, turn.lang, settings), [], turn.lang));
 };
 
@@ -158,7 +160,9 @@ export async function uploadExport(turn: Turn, response: FileConsentCardResponse
     const dir = await mkdtemp(path.join(os.tmpdir(), 'telesante-export-'));
     try {
       const file = path.join(dir, 'export.xlsx');
-      const count = await exportTeam(turn.deps.patients, settings, context.teamId, file, turn.lang);
+      const exported = await exportTeam(turn.deps.patients, settings, context.teamId, file, turn.lang);
+      const count = exported.length;
+      await journal(turn, 'export', exported, { teamId: context.teamId });
       const size = (await stat(file)).size;
       const put = await fetch(upload.uploadUrl, {
         method: 'PUT',

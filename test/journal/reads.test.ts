@@ -1,0 +1,271 @@
+import type { AccessJournal } from '../../src/domain/ports';
+import { action, actionsOf, ALICE, BOB, BotHarness, cardOf, CHANNEL_A, type Person, textsOf, type TurnResult } from '../support/botHarness';
+
+const CHLOE: Person = { id: '29:chloe', aadObjectId: 'aad-chloe', name: 'Chloé Roy', locale: 'fr-CA' };
+
+function said(result: TurnResult): string {
+  const invoke = result.body?.value;
+  const sent = result.sent.map((c) => [c.activity.text ?? '', ...textsOf(cardOf(c))].join('\n'));
+  return [typeof invoke === 'string' ? invoke : textsOf(invoke).join('\n'), ...sent].join('\n');
+}
+
+/** The card a turn answered with: the invoke's card, or the first card sent. */
+function card(result: TurnResult): any {
+  return result.body?.value?.type === 'AdaptiveCard' ? result.body.value : cardOf(result.sent.find((c) => cardOf(c)));
+}
+
+/** What a card's inputs send when nobody changes them. */
+function inputValues(node: any, out: Record<string, string> = {}): Record<string, string> {
+  if (Array.isArray(node)) node.forEach((n) => inputValues(n, out));
+  else if (node && typeof node === 'object') {
+    if (typeof node.type === 'string' && node.type.startsWith('Input.')) out[node.id] = String(node.value ?? '');
+    Object.values(node).forEach((v) => inputValues(v, out));
+  }
+  return out;
+}
+
+async function accesses(bot: BotHarness, teamId = CHANNEL_A.teamId): Promise<any[]> {
+  const { resources } = await bot.bot.container.items
+    .query({ query: "SELECT * FROM c WHERE c.teamId = @t AND c.type = 'access' ORDER BY c.sortKey ASC", parameters: [{ name: '@t', value: teamId }] })
+    .fetchAll();
+  return resources;
+}
+
+describe('each read of patients’ information writes exactly one journal record', () => {
+  const bot = new BotHarness();
+  let first: number;
+  let firstId: string;
+
+  /** Runs the turn and returns it with the journal records it wrote. */
+  async function journaled(turn: () => Promise<TurnResult>): Promise<{ result: TurnResult; written: any[] }> {
+    const before = (await accesses(bot)).length;
+    const result = await turn();
+    await bot.alertsSettled();
+    return { result, written: (await accesses(bot)).slice(before) };
+  }
+
+  beforeAll(async () => {
+    await bot.start();
+    for (const person of [ALICE, BOB, CHLOE]) {
+      bot.connector.members.set(person.id, { id: person.id, name: person.name, aadObjectId: person.aadObjectId, userRole: 'user', tenantId: 'tenant-1' });
+    }
+    await bot.say('aide', ALICE); // Alice: the team's first superuser.
+    const added = await bot.say('ajouter patient Journal Premier', ALICE);
+    first = Number(/#(\d+)/.exec(said(added))![1]);
+    firstId = actionsOf(card(added)).find((a) => a.data?.patientId)!.data.patientId;
+    await bot.say('ajouter patient Journal Second', ALICE);
+  });
+  afterAll(() => bot.stop());
+
+  it('records a patient card shown: who (Entra id and name), when (UTC), what, which patient, where; nothing clinical', async () => {
+    const { written } = await journaled(() => bot.say(`voir #${first}`, BOB));
+    expect(written).toHaveLength(1);
+    const [record] = written;
+    expect(record).toMatchObject({
+      kind: 'patientShown',
+      by: { id: BOB.aadObjectId, name: BOB.name },
+      where: { place: 'channel', id: CHANNEL_A.channelId },
+      patients: [{ id: firstId, number: first }],
+    });
+    expect(record.at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(JSON.stringify(record)).not.toContain('Journal Premier');
+    expect(record.by.mri).toBeUndefined();
+  });
+
+  it('records the card’s Open button the same way', async () => {
+    const { written } = await journaled(() => bot.execute('patient.open', { patientId: firstId }, CHLOE));
+    expect(written.map((r) => [r.kind, r.by.id, r.patients])).toEqual([['patientShown', CHLOE.aadObjectId, [{ id: firstId, number: first }]]]);
+  });
+
+  it('records a list page as one record naming the numbers shown, and the Next page as another', async () => {
+    for (let i = 0; i < 10; i++) await bot.say(`ajouter patient Journal Liste ${i}`, ALICE);
+    const { result, written } = await journaled(() => bot.say('liste', BOB));
+    expect(written).toHaveLength(1);
+    expect(written[0].kind).toBe('listViewed');
+    const shown = [...said(result).matchAll(/#(\d+)/g)].map((m) => Number(m[1]));
+    expect(written[0].patients.map((p: any) => p.number).sort()).toEqual([...new Set(shown)].sort());
+    expect(written[0].patients).toHaveLength(10);
+    const next = action(card(result), 'Next');
+    const page2 = await journaled(() => bot.execute(next.verb, next.data, BOB));
+    expect(page2.written).toHaveLength(1);
+    expect(page2.written[0].patients.map((p: any) => p.number)).toEqual(expect.arrayContaining([first]));
+  });
+
+  it('records the history viewed, a form opened with data, the patients I follow and a choice card', async () => {
+    expect((await journaled(() => bot.say(`historique #${first}`, BOB))).written.map((r) => r.kind)).toEqual(['historyViewed']);
+    for (const verb of ['patient.edit', 'note.form', 'patient.flagForm', 'patient.inactiveForm']) {
+      const { written } = await journaled(() => bot.execute(verb, { patientId: firstId }, BOB));
+      expect([verb, written.map((r) => [r.kind, r.patients[0].number])]).toEqual([verb, [['formOpened', first]]]);
+    }
+    await bot.say(`suivre #${first}`, BOB);
+    const following = await journaled(() => bot.say('mes suivis', BOB));
+    expect(following.written.map((r) => [r.kind, r.patients])).toEqual([['listViewed', [{ id: firstId, number: first }]]]);
+    const choice = await journaled(() => bot.say('voir "Journal Liste"', BOB));
+    expect(said(choice.result)).toContain('Which one?');
+    expect(choice.written).toHaveLength(1);
+    expect(choice.written[0].kind).toBe('listViewed');
+    expect(choice.written[0].patients.length).toBeGreaterThan(1);
+  });
+
+  it('writes nothing for an empty form, help, an unknown number or a page that shows nobody', async () => {
+    expect((await journaled(() => bot.say('ajouter patient', BOB))).written).toEqual([]);
+    expect((await journaled(() => bot.say('aide', BOB))).written).toEqual([]);
+    expect((await journaled(() => bot.say('voir #99999', BOB))).written).toEqual([]);
+    expect((await journaled(() => bot.say('liste signalés', BOB))).written).toEqual([]); // nobody flagged yet
+    expect((await journaled(() => bot.say('aperçu épuration', ALICE))).written).toEqual([]); // nobody due
+  });
+
+  it('records an alert as a communication to the mentioned people, in the change’s own batch', async () => {
+    await bot.say(`signaler #${first} Chute ce matin`, ALICE); // Alice follows; Bob already does.
+    await bot.alertsSettled();
+    const { written } = await journaled(() => bot.say(`modifier chambre #${first} 3B`, CHLOE));
+    // The change's turn: the alert's communication (in the patient batch) and the card Chloé is shown.
+    expect(written.map((r) => r.kind).sort()).toEqual(['alertPosted', 'patientShown']);
+    const alert = written.find((r) => r.kind === 'alertPosted');
+    expect(alert).toMatchObject({ by: { id: CHLOE.aadObjectId }, where: { place: 'channel' }, patients: [{ id: firstId, number: first }] });
+    // Exactly the people the alert @mentions (the flag's author is left out when the change joins her alert).
+    const { resources: alerts } = await bot.bot.container.items
+      .query({ query: "SELECT * FROM c WHERE c.teamId = @t AND c.type = 'alert' AND c.patientId = @p", parameters: [{ name: '@t', value: CHANNEL_A.teamId }, { name: '@p', value: firstId }] })
+      .fetchAll();
+    const mentioned = alerts.flatMap((a: any) => a.mentions.map((m: any) => m.id));
+    expect(alert.to.length).toBeGreaterThan(0);
+    expect(alert.to.map((a: any) => a.id).every((id: string) => mentioned.includes(id))).toBe(true);
+    expect(alert.to.map((a: any) => a.name)).toContain(BOB.name);
+    expect(alert.actorIds).toEqual([CHLOE.aadObjectId, ...alert.to.map((a: any) => a.id)]);
+    // Vu redraws the alert card (the patient's changes) for the person who taps: one record.
+    const ack = await journaled(() => bot.execute('alert.ack', { alertId: alerts[0].id }, BOB));
+    expect(said(ack.result)).toContain(`#${first}`);
+    expect(ack.written.map((r) => [r.kind, r.by.id, r.patients])).toEqual([['patientShown', BOB.aadObjectId, [{ id: firstId, number: first }]]]);
+  });
+
+  it('shows superusers who did what and when for a patient, newest first, and journals that look', async () => {
+    const { result, written } = await journaled(() => bot.say(`journal #${first}`, ALICE));
+    const text = said(result);
+    expect(text).toContain(`Journal des accès de #${first}`);
+    expect(text).toMatch(/Bob Smith · fiche affichée/);
+    expect(text).toMatch(/Chloé Roy · alerte communiquée/);
+    expect(text).toContain('Destinataires : ');
+    expect(text).toContain('canal de l’équipe');
+    const titles = textsOf(card(result)).filter((s) => / · (Alice Tremblay|Bob Smith|Chloé Roy) · /.test(s));
+    expect(titles[0]).toMatch(/Bob Smith · fiche affichée/); // Bob's Vu, the latest access
+    expect(written).toMatchObject([{ kind: 'journalViewed', by: { id: ALICE.aadObjectId }, patients: [{ id: firstId, number: first }] }]);
+
+    const en = await bot.say(`access log #${first}`, { ...ALICE, locale: 'en-US' });
+    expect(said(en)).toContain(`Access log of #${first}`);
+    expect(said(en)).toMatch(/Bob Smith · patient card shown/);
+    expect(said(en)).toContain('Next');
+  });
+
+  it('pages the journal: Next (Execute, or its Submit fallback) carries the keyset and shows page 2', async () => {
+    const page1 = await bot.say(`journal #${first}`, ALICE);
+    const titles1 = textsOf(card(page1)).filter((s) => /\d{2}:\d{2}( [AP]M)? · /.test(s));
+    expect(titles1).toHaveLength(10);
+    const next = action(card(page1), 'Suivant');
+    expect(next.data).toMatchObject({ number: first, page: 2 });
+    expect(typeof next.data.before).toBe('string');
+    expect(next.fallback).toMatchObject({ type: 'Action.Submit', data: next.data });
+    const page2 = await bot.submit(next.data, ALICE);
+    expect(said(page2)).toContain('page 2');
+    const all = (await accesses(bot)).filter((r) => r.numbers.includes(first));
+    expect(all.length).toBeGreaterThan(10);
+    const titles2 = textsOf(card(page2)).filter((s) => /\d{2}:\d{2}( [AP]M)? · /.test(s));
+    expect(titles1.length + titles2.length).toBeLessThanOrEqual(all.length);
+    expect(titles2.length).toBeGreaterThan(0);
+  });
+
+  it('shows what one person consulted (journal @personne), with the patients’ numbers', async () => {
+    const { result, written } = await journaled(() => bot.say('journal', ALICE, CHANNEL_A, [BOB]));
+    const text = said(result);
+    expect(text).toContain('Journal des accès de Bob Smith');
+    expect(text).toContain(`Patients : #${first}`);
+    expect(text).toMatch(/Bob Smith · liste affichée/);
+    expect(text).toMatch(/Alice Tremblay · alerte communiquée/); // Bob received that alert.
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({ kind: 'journalViewed', subject: { id: BOB.aadObjectId, name: BOB.name } });
+    expect(said(await bot.say('access log', { ...ALICE, locale: 'en-US' }, CHANNEL_A, [CHLOE]))).toContain('Access log of Chloé Roy');
+  });
+
+  it('refuses members and tells them who can; their attempt shows and records nothing', async () => {
+    const fr = await journaled(() => bot.say(`journal #${first}`, CHLOE));
+    expect(said(fr.result)).toContain('Seuls les superutilisateurs de l’équipe peuvent consulter le journal des accès : Alice Tremblay.');
+    expect(fr.written).toEqual([]);
+    expect(fr.result.sent[0]!.activity.textFormat).toBe('plain');
+    const en = await bot.say('access log', BOB, CHANNEL_A, [ALICE]);
+    expect(said(en)).toContain('Only the team’s superusers can see the access log: Alice Tremblay.');
+    const tapped = await journaled(() => bot.execute('journal.page', { number: first, before: '9999', page: 2 }, BOB));
+    expect(said(tapped.result)).toContain('Only the team’s superusers can see the access log');
+    expect(tapped.written).toEqual([]);
+  });
+
+  it('lets a superuser set the journal retention on the settings card; out of range is refused and changes nothing', async () => {
+    const settings = card(await bot.say('paramètres', ALICE));
+    expect(textsOf(settings).join('\n')).toContain('Durée décidée par l’établissement (5 ans par défaut)');
+    const inputs = inputValues(settings);
+    expect(inputs.journalRetentionMonths).toBe('60');
+    const save = action(settings, 'Enregistrer');
+    const stored = async () => {
+      const { resources } = await bot.bot.container.items
+        .query({ query: "SELECT * FROM c WHERE c.teamId = @t AND c.type = 'settings'", parameters: [{ name: '@t', value: CHANNEL_A.teamId }] })
+        .fetchAll();
+      return resources[0].journalRetentionMonths;
+    };
+    const refused = await bot.execute(save.verb, { ...save.data, ...inputs, journalRetentionMonths: '6' }, ALICE);
+    expect(said(refused)).toContain('« Conservation du journal des accès (mois) » doit être un nombre entier de 12 à 240.');
+    expect(await stored()).toBe(60);
+    await bot.execute(save.verb, { ...save.data, ...inputs, journalRetentionMonths: '120' }, ALICE);
+    expect(await stored()).toBe(120);
+  });
+
+  it('answers bad input with the usage sentence and changes nothing', async () => {
+    expect(said(await bot.say('journal', ALICE))).toContain('Écrivez : journal #12');
+    expect(said(await bot.say('journal abc', ALICE))).toContain('Écrivez : journal #12');
+    const bad = await bot.execute('journal.page', { before: 'x' }, ALICE);
+    expect(said(bad)).not.toContain('Journal des accès');
+  });
+});
+
+describe('no record, no display', () => {
+  const bot = new BotHarness();
+  let failing = false;
+  let patientId: string;
+
+  beforeAll(async () => {
+    // The Cosmos journal behind a switch that makes its write fail, as an unavailable store would.
+    const journal = (cosmos: AccessJournal): AccessJournal => ({
+      record: (teamId, record) => (failing ? Promise.reject(new Error('journal write refused')) : cosmos.record(teamId, record)),
+      page: (teamId, query, options) => cosmos.page(teamId, query, options),
+      purgeBefore: (teamId, before) => cosmos.purgeBefore(teamId, before),
+    });
+    await bot.start({ journal });
+    await bot.say('aide', ALICE);
+    const added = await bot.say('ajouter patient Secret Dossier', ALICE);
+    patientId = actionsOf(card(added)).find((a) => a.data?.patientId)!.data.patientId;
+    failing = true;
+  });
+  afterAll(() => bot.stop());
+
+  it('answers a typed show, list, history and journal with the technical-problem sentence, never the information', async () => {
+    for (const command of ['voir #1', 'liste', 'historique #1', 'journal #1', 'show Secret']) {
+      const result = await bot.say(command, ALICE);
+      const text = said(result);
+      expect([command, text]).toEqual([command, expect.stringContaining('problème technique')]);
+      expect(text).not.toContain('Secret Dossier');
+    }
+  });
+
+  it('answers a card button (Execute and Submit) with the technical-problem card', async () => {
+    for (const verb of ['patient.open', 'patient.edit', 'note.form']) {
+      const executed = await bot.execute(verb, { patientId });
+      expect(said(executed)).toContain('problème technique');
+      expect(said(executed)).not.toContain('Secret Dossier');
+      const submitted = await bot.submit({ verb, patientId });
+      expect(said(submitted)).toContain('problème technique');
+      expect(said(submitted)).not.toContain('Secret Dossier');
+    }
+  });
+
+  it('shows the information again once the journal can be written', async () => {
+    failing = false;
+    expect(said(await bot.say('voir #1', ALICE))).toContain('Secret Dossier');
+  });
+});
