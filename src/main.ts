@@ -21,6 +21,11 @@ import { startLocalCosmos } from './store/localCosmos';
 import { PurgeJob } from './jobs/purgeJob';
 import { RetentionService } from './domain/retentionService';
 import { CosmosRetentionRepository } from './store/cosmosRetentionRepository';
+import { ReleveService } from './domain/releve';
+import { ReleveJob } from './jobs/releveJob';
+import { CosmosLeaseStore } from './store/cosmosLeases';
+import { CosmosReleveRepository } from './store/cosmosReleveRepository';
+import { ALERT_LANG } from './bot/messenger';
 
 export interface StartOptions {
   /** Extra Bot Framework authentication settings (another cloud's OpenID metadata, or a test's). */
@@ -30,6 +35,8 @@ export interface StartOptions {
   sweepMs?: number;
   /** How often the retention purge checks whether the day's run is due (default 1 h; never at start). */
   purgeCheckMs?: number;
+  /** How often the relève's scheduler looks for a shift change to post (default 1 min; also at start). */
+  releveCheckMs?: number;
 }
 
 export interface RunningBot {
@@ -37,6 +44,7 @@ export interface RunningBot {
   container: Container;
   dispatcher: AlertDispatcher;
   purge: PurgeJob;
+  releve: ReleveJob;
   stop(): Promise<void>;
 }
 
@@ -95,6 +103,17 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     log: logger.child({ component: 'purge' }),
   });
   const retention = new RetentionService(retentionRepository, new CosmosPatientRepository(container), { clock, nextRun: () => purge.nextRunAt() });
+  const releveRepository = new CosmosReleveRepository(container);
+  const releve = new ReleveService(releveRepository, clock);
+  const releveJob = new ReleveJob(
+    releveRepository,
+    new CosmosLeaseStore(container, 'releve-lease'),
+    alertRepository,
+    new CosmosTeamRepository(container),
+    releve,
+    messenger,
+    { clock, lang: ALERT_LANG, checkMs: options.releveCheckMs, log: logger.child({ component: 'releve' }) },
+  );
   const deps = {
     patients,
     teams: new TeamService(new CosmosTeamRepository(container)),
@@ -103,6 +122,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     alerts: dispatcher,
     channels: new ChannelBook(alertRepository),
     retention,
+    releve,
     clock,
     logger,
     newId: randomUUID,
@@ -111,6 +131,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   const http = createServer({ adapter, app, container, logger });
   dispatcher.start();
   purge.start();
+  releveJob.start();
   await new Promise<void>((resolve) => http.server.listen(config.port, '0.0.0.0', resolve));
   const address = http.server.address();
   logger.info({ port: address.port, auth: Boolean(config.bot), store: local ? 'local' : 'azure' }, 'bot listening on /api/messages');
@@ -120,11 +141,13 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     container,
     dispatcher,
     purge,
+    releve: releveJob,
     async stop() {
       // Turns in flight may still write alerts: drain them first, then let the sends finish.
       await http.drain();
       await dispatcher.stop();
       await purge.stop();
+      await releveJob.stop();
       client.dispose();
       await local?.close();
     },

@@ -11,6 +11,7 @@ import { openInactiveForm, setActive, setInactive } from './handlers/status';
 import { excludeFromPurge, pagePurgePreview } from './handlers/purge';
 import { attachedFile, checkImportForTeam, confirmImport, exportForTeam, handleAttachedFile, uploadExport } from './handlers/transfer';
 import { pageHistory, saveSettings } from './handlers/team';
+import { acknowledgeReleve, pageReleve } from './handlers/releve';
 import { handleText } from './handlers/text';
 import { t } from '../i18n/messages';
 import { channelAddress } from './messenger';
@@ -44,6 +45,8 @@ const CARD_ROUTES: Record<Verb, CardHandler> = {
   [VERBS.importCheck]: checkImportForTeam,
   [VERBS.importConfirm]: confirmImport,
   [VERBS.exportTeam]: exportForTeam,
+  [VERBS.relevePage]: pageReleve,
+  [VERBS.releveAck]: acknowledgeReleve,
 };
 
 export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: string): Application<TurnState> {

@@ -24,6 +24,10 @@ export type Command =
   | { kind: 'import' }
   | { kind: 'revoke' }
   | { kind: 'purgePreview' }
+  /** `relève` (since my last one) or `relève 24h` (the last hours). */
+  | { kind: 'releve'; hours?: number }
+  /** `relève heures 07:00 15:00 23:00`, or `relève heures aucune` (`none`: no scheduled post). */
+  | { kind: 'releveTimes'; none: boolean; times: string[] }
   /** A known command with a missing or wrong part: answered with that command's usage. */
   | { kind: 'usage'; command: UsageTopic }
   | { kind: 'unknown' };
@@ -39,7 +43,8 @@ export type UsageTopic =
   | 'unflag'
   | 'follow'
   | 'unfollow'
-  | 'history';
+  | 'history'
+  | 'releve';
 
 const FIELD_WORDS: Record<string, EditableField> = {
   room: 'room', unit: 'room', bed: 'room', chambre: 'room', unite: 'room', lit: 'room',
@@ -113,6 +118,8 @@ const PHRASES = ([
   [['grant', 'superuser'], () => ({ kind: 'grant' })], [['nommer', 'superutilisateur'], () => ({ kind: 'grant' })],
   [['revoke', 'superuser'], () => ({ kind: 'revoke' })], [['retirer', 'superutilisateur'], () => ({ kind: 'revoke' })],
   [['purge', 'preview'], () => ({ kind: 'purgePreview' })], [['apercu', 'epuration'], () => ({ kind: 'purgePreview' })],
+  [['releve'], releve], [['handoff'], releve],
+  [['releve', 'heures'], releveTimes], [['releve', 'heure'], releveTimes], [['handoff', 'times'], releveTimes],
 ] satisfies Phrase[]).sort((a, b) => b[0].length - a[0].length);
 
 export function parseCommand(input: string): Command {
@@ -179,4 +186,16 @@ function flag(rest: Token[], text: string): Command {
   const reason = restOf(urgent ? after : second ? [second, ...after] : [], text);
   if (!ref || !reason) return { kind: 'usage', command: 'flag' };
   return { kind: 'flag', ref: ref.raw, level: urgent ? 'urgent' : 'attention', reason };
+}
+
+/** `relève`, `relève 24h`, `relève 24 h`: an hour count is checked by the domain (1 to 72). */
+function releve(rest: Token[]): Command {
+  if (rest.length === 0) return { kind: 'releve' };
+  const hours = /^(\d{1,4})\s*h?$/.exec(rest.map((token) => token.word).join(''));
+  return hours ? { kind: 'releve', hours: Number(hours[1]) } : { kind: 'usage', command: 'releve' };
+}
+
+function releveTimes(rest: Token[]): Command {
+  const none = rest.length === 1 && ['aucune', 'aucun', 'none'].includes(rest[0]!.word);
+  return { kind: 'releveTimes', none, times: none ? [] : rest.map((token) => token.raw) };
 }

@@ -13,6 +13,7 @@ import type { Clock, MutationResult, PatientService } from '../domain/patientSer
 import type { AlertRepository, ChannelAddress } from '../domain/ports';
 import type { AlertDispatcher } from '../notifications/dispatcher';
 import type { RetentionService } from '../domain/retentionService';
+import type { ReleveService } from '../domain/releve';
 import { type Lang, langOf, type MessageKey, t } from '../i18n/messages';
 
 export interface BotDeps {
@@ -26,6 +27,8 @@ export interface BotDeps {
   channels: ChannelBook;
   /** Purge preview and exclusion (superusers). */
   retention: RetentionService;
+  /** La relève on demand and its acknowledgement. */
+  releve: ReleveService;
   clock: Clock;
   logger: Logger;
   newId: () => string;

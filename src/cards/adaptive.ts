@@ -36,6 +36,8 @@ export const VERBS = {
   importCheck: 'transfer.importCheck',
   importConfirm: 'transfer.importConfirm',
   exportTeam: 'transfer.export',
+  relevePage: 'releve.page',
+  releveAck: 'releve.ack',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 

@@ -157,6 +157,12 @@ export function settingsFormCard(settings: TeamSettings, teamId: string, lang: L
   const inputs: object[] = [
     { type: 'TextBlock', text: t(lang, 'settings.teamId', { teamId }), wrap: true, size: 'Small', fontType: 'Monospace' },
     { type: 'TextBlock', text: t(lang, 'settings.superusers', { names: settings.superusers.map((s) => plain(s.name)).join(', ') }), wrap: true, size: 'Small' },
+    {
+      type: 'TextBlock',
+      text: settings.shifts ? t(lang, 'settings.shiftTimes', { times: settings.shifts.times.join(', ') }) : t(lang, 'settings.noShiftTimes'),
+      wrap: true,
+      size: 'Small',
+    },
     { type: 'Input.Text', id: 'listName', label: t(lang, 'field.listName'), value: settings.listName ?? '', maxLength: LIST_NAME_MAX },
     { type: 'Input.Number', id: 'retentionMonths', label: t(lang, 'field.retentionMonths'), value: settings.retentionMonths, min: 1, max: 120 },
     { type: 'Input.Number', id: 'reminderIntervalMinutes', label: t(lang, 'field.reminderIntervalMinutes'), value: settings.reminderIntervalMinutes, min: 1, max: 60 },

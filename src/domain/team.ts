@@ -1,5 +1,6 @@
 import { DomainError } from './errors';
 import { type Actor, EDITABLE_FIELDS, type EditableField } from './patient';
+import type { ShiftSchedule } from './releve';
 import { cleanText } from './text';
 
 /** The fields every team starts with; the others are switched on in the settings. */
@@ -21,6 +22,8 @@ export interface TeamSettings {
   reminderIntervalMinutes: number;
   fields: Record<EditableField, FieldSetting>;
   superusers: Actor[];
+  /** Shift changes at which the relève is posted in the channel (none: no scheduled post). */
+  shifts?: ShiftSchedule;
 }
 
 export function defaultSettings(firstUser: Actor): TeamSettings {
@@ -96,4 +99,11 @@ export function updateSettings(settings: TeamSettings, by: Actor, input: Setting
 
 export function enabledFields(settings: TeamSettings): EditableField[] {
   return EDITABLE_FIELDS.filter((field) => settings.fields[field]?.enabled);
+}
+
+/** `relève heures 07:00 15:00 23:00` (superusers): posts start with the next shift change; no times, no post. */
+export function withShiftTimes(settings: TeamSettings, by: Actor, times: string[], now: Date): TeamSettings {
+  requireSuperuser(settings, by);
+  const { shifts: _previous, ...rest } = settings;
+  return times.length === 0 ? rest : { ...rest, shifts: { times, since: now.toISOString() } };
 }

@@ -7,6 +7,7 @@ import { handlePatientCommand } from './patientCommands';
 import { handleExport } from './transfer';
 import { changeSuperuser, sendSettings } from './team';
 import { sendPurgePreview } from './purge';
+import { sendReleve, setShiftTimes } from './releve';
 
 /** A typed command (the bot's @mention already removed), in French or English. */
 export async function handleText(turn: Turn, text: string): Promise<void> {
@@ -45,6 +46,10 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
       return sendText(turn, 'transfer.importHow');
     case 'purgePreview':
       return sendPurgePreview(turn);
+    case 'releve':
+      return sendReleve(turn, command.hours);
+    case 'releveTimes':
+      return setShiftTimes(turn, command.none, command.times);
     case 'usage':
       return sendText(turn, `usage.${command.command}`);
     case 'unknown':

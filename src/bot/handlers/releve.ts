@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { releveCard } from '../../cards/releveCard';
+import { parseShiftTimes } from '../../domain/releve';
+import { isSuperuser } from '../../domain/team';
+import { plain } from '../../cards/adaptive';
+import { forEveryone, forTapper, isDomainError, refusal, sendCard, sendText, type Turn } from '../turn';
+import type { CardHandler } from './cardHandler';
+
+/** `relève` / `handoff` (since my last acknowledged one) and `relève 24h` (the last hours). */
+export async function sendReleve(turn: Turn, hours?: number): Promise<void> {
+  try {
+    const view = hours === undefined ? await turn.deps.releve.mine(turn.teamId, turn.actor) : await turn.deps.releve.lastHours(turn.teamId, hours);
+    await sendCard(turn, releveCard(view, 1, turn.lang));
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    await turn.context.sendActivity(refusal(turn, error).text);
+  }
+}
+
+/** `relève heures 07:00 15:00 23:00` / `relève heures aucune`: superusers; others are told who can. */
+export async function setShiftTimes(turn: Turn, none: boolean, words: string[]): Promise<void> {
+  const settings = await turn.settings();
+  if (!isSuperuser(settings, turn.actor.id)) {
+    return sendText(turn, 'releve.scheduleRefused', { names: settings.superusers.map((s) => plain(s.name)).join(', ') });
+  }
+  try {
+    const times = none ? [] : parseShiftTimes(words);
+    await turn.deps.teams.setShiftTimes(turn.teamId, turn.actor, times, turn.deps.clock.now());
+    turn.log.info({ event: 'releve-times-set', count: times.length }, 'relève shift times changed');
+    await sendText(turn, times.length ? 'done.shiftTimes' : 'done.shiftTimesNone', { times: times.join(', ') });
+  } catch (error) {
+    if (!isDomainError(error)) throw error;
+    await turn.context.sendActivity(refusal(turn, error).text);
+  }
+}
+
+/** The window and language travel with the card (the domain checks the window); the team never does. */
+const releveInput = z.object({
+  from: z.string().min(1).max(40),
+  to: z.string().min(1).max(40),
+  page: z.coerce.number().int().min(1).max(1000).default(1),
+  lang: z.enum(['fr', 'en']),
+});
+
+export const pageReleve: CardHandler = async (turn, data) => {
+  const input = releveInput.parse(data);
+  const view = await turn.deps.releve.view(turn.teamId, input);
+  return forTapper(releveCard(view, input.page, input.lang));
+};
+
+/** « Pris connaissance »: the person's next relève starts where this one ends; the card shows who took it. */
+export const acknowledgeReleve: CardHandler = async (turn, data) => {
+  const input = releveInput.parse(data);
+  const view = await turn.deps.releve.acknowledge(turn.teamId, turn.actor, input);
+  turn.log.info({ event: 'releve-acknowledged' }, 'relève acknowledged');
+  return forEveryone(releveCard(view, input.page, input.lang));
+};
