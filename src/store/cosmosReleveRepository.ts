@@ -84,12 +84,13 @@ export class CosmosReleveRepository implements ReleveRepository {
   }
 
   async acknowledgements(teamId: string, window: ReleveWindow): Promise<ReleveAcknowledgement[]> {
+    // `by` is an SQL keyword: the whole (small) document, then only what the card needs.
     const rows = await this.query<ReleveAcknowledgement>(
       teamId,
-      "SELECT c.by, c.at, c.window FROM c WHERE c.teamId = @teamId AND c.type = 'releveAck' AND c.windowKey = @key",
+      "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'releveAck' AND c.windowKey = @key",
       [{ name: '@key', value: windowKey(window) }],
     );
-    return rows.sort((a, b) => a.at.localeCompare(b.at));
+    return rows.map(({ by, at, window: acknowledged }) => ({ by, at, window: acknowledged })).sort((a, b) => a.at.localeCompare(b.at));
   }
 
   async claimPost(teamId: string, shiftAt: string, holder: string, now: Date): Promise<Versioned<RelevePost> | null> {
