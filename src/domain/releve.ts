@@ -279,10 +279,13 @@ export interface ReleveAcknowledgement {
   window: ReleveWindow;
 }
 
-/** The end of a window a person acknowledges, never later than now (card data comes from the client). */
+/**
+ * Where the next relève starts once a person acknowledged a window: just after its end (a window
+ * includes its end), never later than now (card data comes from the client).
+ */
 export function acknowledgedUpTo(window: ReleveWindow, now: Date): string {
   const to = Date.parse(window.to);
-  return new Date(Number.isNaN(to) ? now.getTime() : Math.min(to, now.getTime())).toISOString();
+  return new Date((Number.isNaN(to) ? now.getTime() : Math.min(to, now.getTime())) + 1).toISOString();
 }
 
 /** Minutes a claim on a scheduled post lasts before another instance may post it instead. */
