@@ -13,7 +13,6 @@ import {
 } from '../../src/domain/releve';
 import { nurse, physician } from '../support/mothers';
 
-const H = 60 * 60 * 1000;
 const iso = (d: Date) => d.toISOString();
 
 describe('relève windows', () => {
