@@ -6,7 +6,7 @@ import { closeChromium, launchChromium, openPlayground, type PlaygroundUi, type 
 
 /**
  * La relève in the Playground: Benoît makes the night's changes; Alice, coming on shift, asks for
- * her relève on a phone-width screen, reads the urgent patient first, and acknowledges it.
+ * her relève, reads it on a phone-width screen, urgent patient first, and acknowledges it.
  */
 describe('la relève in the Playground', () => {
   let bot: RunningBot | undefined;
@@ -41,8 +41,8 @@ describe('la relève in the Playground', () => {
       await ui.waitForBotMessage({ after: before, withCard: true, contains: answer });
     }
 
-    await ui.setPhoneViewport();
     const releve = await ui.askBot('relève', { withCard: true, contains: 'Relève · depuis' });
+    await ui.setPhoneViewport();
     expect(releve.text).toContain('4 changements, 2 patients');
     expect(releve.text).toMatch(/#2 · Rose Relève-Urgente[\s\S]*#1 · Calme Relève · 3B-12/);
     expect(releve.text).toContain('Nouveau · Signalé URGENT : Chute ce matin');
@@ -54,6 +54,7 @@ describe('la relève in the Playground', () => {
     const taken = await ui.waitForBotMessage({ contains: /Pris connaissance : Alice Tremblay \(inf\.\)/ });
     expect(taken.text).toContain('#2 · Rose Relève-Urgente');
     await ui.screenshot('releve-acknowledged');
+    await ui.setDesktopViewport();
     await ui.askBot('relève', { withCard: true, contains: 'Rien de nouveau depuis' });
   }, 180_000);
 });
