@@ -10,6 +10,7 @@ import {
   type RetentionRepository,
 } from '../domain/retention';
 import { JobLease } from './lease';
+import { JobRunner } from './runner';
 
 /** Logs carry counts and team ids only: never a patient's name, number or dates. */
 export interface JobLog {
@@ -57,9 +58,7 @@ export class PurgeJob {
   private readonly lease: JobLease;
   private readonly schedule: PurgeSchedule;
   private readonly checkMs: number;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<PurgeRunResult>;
-  private stopped = false;
+  private readonly runner = new JobRunner<PurgeRunResult>();
 
   constructor(
     private readonly repo: RetentionRepository,
@@ -74,19 +73,12 @@ export class PurgeJob {
 
   /** Looks every `checkMs` (not at once): runs when the current slot has not had its run. */
   start(): void {
-    this.stopped = false;
-    this.timer = setInterval(() => {
-      this.runIfDue().catch((error: unknown) => this.options.log.error({ err: error }, 'purge check failed'));
-    }, this.checkMs);
-    this.timer.unref();
+    this.runner.every(this.checkMs, () => this.runIfDue(), (error) => this.options.log.error({ err: error }, 'purge check failed'));
   }
 
   /** No new run; resolves when the run in progress has stopped (it stops between teams). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.runner.stop();
   }
 
   /** Runs now, unless another instance holds the lease. */
@@ -106,12 +98,7 @@ export class PurgeJob {
   }
 
   private exclusive(onlyIfDue: boolean): Promise<PurgeRunResult> {
-    if (this.running) return Promise.resolve(skipped('busy'));
-    const run = this.run(onlyIfDue).finally(() => {
-      this.running = undefined;
-    });
-    this.running = run;
-    return run;
+    return this.runner.run(() => this.run(onlyIfDue), skipped('busy'));
   }
 
   private async run(onlyIfDue: boolean): Promise<PurgeRunResult> {
@@ -126,7 +113,7 @@ export class PurgeJob {
     let complete = true;
     try {
       for (const teamId of await this.repo.teams()) {
-        if (this.stopped) {
+        if (this.runner.stopped) {
           complete = false;
           break;
         }

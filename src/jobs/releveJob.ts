@@ -6,6 +6,7 @@ import type { AlertRepository, ChannelAddress, TeamRepository } from '../domain/
 import { duePost, type ReleveRepository, type ReleveService } from '../domain/releve';
 import type { Lang } from '../i18n/messages';
 import { JobLease, type LeaseStore } from './lease';
+import { JobRunner } from './runner';
 import type { JobLog } from './purgeJob';
 
 /** How the relève reaches a team's channel: a new post; the bot layer implements it over the Bot Connector. */
@@ -41,9 +42,7 @@ export class ReleveJob {
   private readonly lease: JobLease;
   private readonly holder: string;
   private readonly checkMs: number;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<ReleveRunResult>;
-  private stopped = false;
+  private readonly runner = new JobRunner<ReleveRunResult>();
 
   constructor(
     private readonly repo: Pick<ReleveRepository, 'claimPost' | 'markPosted'>,
@@ -61,29 +60,17 @@ export class ReleveJob {
 
   /** Looks at once (a bot back after being down posts the current shift's relève) and then every `checkMs`. */
   start(): void {
-    this.stopped = false;
-    const check = () => {
-      this.runOnce().catch((error: unknown) => this.options.log.error({ err: error }, 'relève check failed'));
-    };
-    this.timer = setInterval(check, this.checkMs);
-    this.timer.unref();
-    check();
+    const onError = (error: unknown) => this.options.log.error({ err: error }, 'relève check failed');
+    this.runner.every(this.checkMs, () => this.runOnce(), onError);
+    this.runOnce().catch(onError);
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.runner.stop();
   }
 
   runOnce(): Promise<ReleveRunResult> {
-    if (this.running) return Promise.resolve({ skipped: true, reason: 'busy', posted: 0, failed: 0 });
-    const run = this.run().finally(() => {
-      this.running = undefined;
-    });
-    this.running = run;
-    return run;
+    return this.runner.run(() => this.run(), { skipped: true, reason: 'busy', posted: 0, failed: 0 });
   }
 
   private async run(): Promise<ReleveRunResult> {
@@ -93,7 +80,7 @@ export class ReleveJob {
     const result: ReleveRunResult = { skipped: false, posted: 0, failed: 0 };
     try {
       for (const teamId of await this.channels.teams()) {
-        if (this.stopped) break;
+        if (this.runner.stopped) break;
         lease = await this.lease.renew(lease);
         if (!lease) break;
         try {
