@@ -75,11 +75,14 @@ export class ReleveJob {
 
   private async run(): Promise<ReleveRunResult> {
     const startedAt = this.options.clock.now();
+    const result: ReleveRunResult = { skipped: false, posted: 0, failed: 0 };
+    // No team has a channel yet (a new deployment): nothing to post, no lease to write.
+    const teams = await this.channels.teams();
+    if (teams.length === 0) return result;
     let lease = await this.lease.take(await this.lease.read(), startedAt);
     if (!lease) return { skipped: true, reason: 'leaseHeld', posted: 0, failed: 0 };
-    const result: ReleveRunResult = { skipped: false, posted: 0, failed: 0 };
     try {
-      for (const teamId of await this.channels.teams()) {
+      for (const teamId of teams) {
         if (this.runner.stopped) break;
         lease = await this.lease.renew(lease);
         if (!lease) break;

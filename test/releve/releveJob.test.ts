@@ -141,4 +141,28 @@ describe('the relève posted at shift changes', () => {
     expect(await job('instance-a', poster).runOnce()).toMatchObject({ skipped: false, posted: 1 });
     expect(poster.posts.map((p) => p.conversation)).toEqual([`${TEAM_A}-general`]);
   });
+
+  it.each([
+    // 8 March 2026: 02:30 does not exist; the post goes at 03:00 EDT (07:00 UTC), once.
+    { day: 'spring forward', time: '02:30', since: '2026-03-08T06:00:00.000Z', before: '2026-03-08T06:59:30.000Z', at: '2026-03-08T07:00:20.000Z', again: '2026-03-08T07:31:00.000Z', shiftAt: '2026-03-08T07:00:00.000Z' },
+    // 1 November 2026: 01:30 happens at 05:30 UTC (EDT) and again at 06:30 UTC (EST); one post.
+    { day: 'fall back', time: '01:30', since: '2026-11-01T04:00:00.000Z', before: '2026-11-01T05:29:30.000Z', at: '2026-11-01T05:30:20.000Z', again: '2026-11-01T06:30:20.000Z', shiftAt: '2026-11-01T05:30:00.000Z' },
+  ])('posts once on the $day day of 2026 in Québec, with two instances', async ({ time, since, before, at, again, shiftAt }) => {
+    const teams = new CosmosTeamRepository(container);
+    for (const team of [TEAM_A, TEAM_B]) {
+      const current = (await teams.getSettings(team))!;
+      await teams.saveSettings(team, withShiftTimes(current.value, nurse, team === TEAM_A ? [time] : [], new Date(since)), current.etag);
+    }
+    const poster = new RecordingPoster(10);
+    const [a, b] = [job('instance-a', poster), job('instance-b', poster)];
+    setClock(before);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    expect(poster.posts).toHaveLength(0);
+    setClock(at);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    setClock(again);
+    await Promise.all([a.runOnce(), b.runOnce()]);
+    expect(poster.posts.map((p) => p.conversation)).toEqual([`${TEAM_A}-general`]);
+    expect((await postRecords(TEAM_A)).map((p) => p.shiftAt)).toEqual([shiftAt]);
+  });
 });
