@@ -281,11 +281,14 @@ export interface ReleveAcknowledgement {
 
 /**
  * Where the next relève starts once a person acknowledged a window: just after its end (a window
- * includes its end), never later than now (card data comes from the client).
+ * includes its end), never later than now (card data comes from the client), and never earlier
+ * than a later relève they already took (an old post acknowledged late).
  */
-export function acknowledgedUpTo(window: ReleveWindow, now: Date): string {
+export function acknowledgedUpTo(window: ReleveWindow, now: Date, current?: string): string {
   const to = Date.parse(window.to);
-  return new Date((Number.isNaN(to) ? now.getTime() : Math.min(to, now.getTime())) + 1).toISOString();
+  const end = (Number.isNaN(to) ? now.getTime() : Math.min(to, now.getTime())) + 1;
+  const already = current ? Date.parse(current) : Number.NaN;
+  return new Date(Number.isNaN(already) ? end : Math.max(end, already)).toISOString();
 }
 
 /** Minutes a claim on a scheduled post lasts before another instance may post it instead. */
@@ -368,7 +371,8 @@ export class ReleveService {
   async acknowledge(teamId: string, actor: Actor, window: ReleveWindow): Promise<ReleveView> {
     const checked = checkWindow(window);
     const now = this.clock.now();
-    await this.repo.acknowledge(teamId, { by: actor, at: now.toISOString(), window: checked }, acknowledgedUpTo(checked, now));
+    const current = await this.repo.nextStart(teamId, actor.id);
+    await this.repo.acknowledge(teamId, { by: actor, at: now.toISOString(), window: checked }, acknowledgedUpTo(checked, now, current));
     return this.view(teamId, checked);
   }
 }

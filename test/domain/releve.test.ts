@@ -1,6 +1,7 @@
 import { DomainError } from '../../src/domain/errors';
 import type { HistoryRecord } from '../../src/domain/history';
 import {
+  acknowledgedUpTo,
   buildReleve,
   checkWindow,
   duePost,
@@ -24,6 +25,14 @@ describe('relève windows', () => {
     // Older than the longest window (72 h): back to the first-time window rather than a huge query.
     expect(personalWindow(now, '2026-11-20T12:30:00.000Z').from).toBe('2026-11-25T03:00:00.000Z');
     expect(personalWindow(now, 'not a date').from).toBe('2026-11-25T03:00:00.000Z');
+  });
+
+  it('starts the next relève just after the acknowledged one, never after now nor before a later one already taken', () => {
+    const window = { from: '2026-11-25T03:00:00.000Z', to: '2026-11-25T14:00:00.000Z' };
+    expect(acknowledgedUpTo(window, now)).toBe('2026-11-25T14:00:00.001Z');
+    expect(acknowledgedUpTo({ ...window, to: '2026-11-26T00:00:00.000Z' }, now)).toBe('2026-11-25T15:00:00.001Z');
+    expect(acknowledgedUpTo(window, now, '2026-11-25T14:30:00.001Z')).toBe('2026-11-25T14:30:00.001Z');
+    expect(acknowledgedUpTo(window, now, '2026-11-25T10:00:00.001Z')).toBe('2026-11-25T14:00:00.001Z');
   });
 
   it('takes 1 to 72 hours and refuses the rest', () => {
