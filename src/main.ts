@@ -23,6 +23,11 @@ import { RetentionService } from './domain/retentionService';
 import { CosmosRetentionRepository } from './store/cosmosRetentionRepository';
 import type { AccessJournal } from './domain/ports';
 import { CosmosAccessJournal } from './store/cosmosAccessJournal';
+import { ReleveService } from './domain/releve';
+import { ReleveJob } from './jobs/releveJob';
+import { CosmosLeaseStore } from './store/cosmosLeases';
+import { CosmosReleveRepository } from './store/cosmosReleveRepository';
+import { ALERT_LANG } from './bot/messenger';
 
 export interface StartOptions {
   /** Extra Bot Framework authentication settings (another cloud's OpenID metadata, or a test's). */
@@ -34,6 +39,8 @@ export interface StartOptions {
   purgeCheckMs?: number;
   /** The access journal in front of the Cosmos one (a test's failing journal, the bench's counting one). */
   journal?: (cosmos: AccessJournal) => AccessJournal;
+  /** How often the relève's scheduler looks for a shift change to post (default 1 min; also at start). */
+  releveCheckMs?: number;
 }
 
 export interface RunningBot {
@@ -41,6 +48,7 @@ export interface RunningBot {
   container: Container;
   dispatcher: AlertDispatcher;
   purge: PurgeJob;
+  releve: ReleveJob;
   stop(): Promise<void>;
 }
 
@@ -102,6 +110,17 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     log: logger.child({ component: 'purge' }),
   });
   const retention = new RetentionService(retentionRepository, new CosmosPatientRepository(container), { clock, nextRun: () => purge.nextRunAt() });
+  const releveRepository = new CosmosReleveRepository(container);
+  const releve = new ReleveService(releveRepository, clock);
+  const releveJob = new ReleveJob(
+    releveRepository,
+    new CosmosLeaseStore(container, 'releve-lease'),
+    alertRepository,
+    new CosmosTeamRepository(container),
+    releve,
+    messenger,
+    { clock, lang: ALERT_LANG, journal, checkMs: options.releveCheckMs, log: logger.child({ component: 'releve' }) },
+  );
   const deps = {
     patients,
     teams: new TeamService(new CosmosTeamRepository(container)),
@@ -111,6 +130,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     channels: new ChannelBook(alertRepository),
     retention,
     journal,
+    releve,
     clock,
     logger,
     newId: randomUUID,
@@ -119,6 +139,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   const http = createServer({ adapter, app, container, logger });
   dispatcher.start();
   purge.start();
+  releveJob.start();
   await new Promise<void>((resolve) => http.server.listen(config.port, '0.0.0.0', resolve));
   const address = http.server.address();
   logger.info({ port: address.port, auth: Boolean(config.bot), store: local ? 'local' : 'azure' }, 'bot listening on /api/messages');
@@ -128,11 +149,13 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     container,
     dispatcher,
     purge,
+    releve: releveJob,
     async stop() {
       // Turns in flight may still write alerts: drain them first, then let the sends finish.
       await http.drain();
       await dispatcher.stop();
       await purge.stop();
+      await releveJob.stop();
       client.dispose();
       await local?.close();
     },

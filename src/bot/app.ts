@@ -11,6 +11,7 @@ import { openInactiveForm, setActive, setInactive } from './handlers/status';
 import { excludeFromPurge, pagePurgePreview } from './handlers/purge';
 import { attachedFile, checkImportForTeam, confirmImport, exportForTeam, handleAttachedFile, uploadExport } from './handlers/transfer';
 import { pageHistory, saveSettings } from './handlers/team';
+import { acknowledgeReleve, pageReleve } from './handlers/releve';
 import { handleText } from './handlers/text';
 import { messageCard } from '../cards/helpCard';
 import { pageJournal } from './handlers/journal';
@@ -47,6 +48,8 @@ const CARD_ROUTES: Record<Verb, CardHandler> = {
   [VERBS.importConfirm]: confirmImport,
   [VERBS.exportTeam]: exportForTeam,
   [VERBS.journalPage]: pageJournal,
+  [VERBS.relevePage]: pageReleve,
+  [VERBS.releveAck]: acknowledgeReleve,
 };
 
 export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: string): Application<TurnState> {

@@ -26,6 +26,10 @@ export type Command =
   | { kind: 'purgePreview' }
   /** The access journal of a patient (by number), or of the person @mentioned (no number). */
   | { kind: 'journal'; number?: number }
+  /** `relève` (since my last one) or `relève 24h` (the last hours). */
+  | { kind: 'releve'; hours?: number }
+  /** `relève heures 07:00 15:00 23:00`, or `relève heures aucune` (`none`: no scheduled post). */
+  | { kind: 'releveTimes'; none: boolean; times: string[] }
   /** A known command with a missing or wrong part: answered with that command's usage. */
   | { kind: 'usage'; command: UsageTopic }
   | { kind: 'unknown' };
@@ -42,7 +46,8 @@ export type UsageTopic =
   | 'follow'
   | 'unfollow'
   | 'history'
-  | 'journal';
+  | 'journal'
+  | 'releve';
 
 const FIELD_WORDS: Record<string, EditableField> = {
   room: 'room', unit: 'room', bed: 'room', chambre: 'room', unite: 'room', lit: 'room',
@@ -117,6 +122,8 @@ const PHRASES = ([
   [['revoke', 'superuser'], () => ({ kind: 'revoke' })], [['retirer', 'superutilisateur'], () => ({ kind: 'revoke' })],
   [['journal'], journalOf], [['access', 'log'], journalOf], [['journal', 'des', 'acces'], journalOf],
   [['purge', 'preview'], () => ({ kind: 'purgePreview' })], [['apercu', 'epuration'], () => ({ kind: 'purgePreview' })],
+  [['releve'], releve], [['handoff'], releve],
+  [['releve', 'heures'], releveTimes], [['releve', 'heure'], releveTimes], [['handoff', 'times'], releveTimes],
 ] satisfies Phrase[]).sort((a, b) => b[0].length - a[0].length);
 
 export function parseCommand(input: string): Command {
@@ -191,4 +198,16 @@ function journalOf(rest: Token[]): Command {
   if (number) return { kind: 'journal', number: Number(number[1]) };
   if (rest[0] && /^(<at>|@)/.test(rest[0].raw)) return { kind: 'journal' };
   return { kind: 'usage', command: 'journal' };
+}
+
+/** `relève`, `relève 24h`, `relève 24 h`: an hour count is checked by the domain (1 to 72). */
+function releve(rest: Token[]): Command {
+  if (rest.length === 0) return { kind: 'releve' };
+  const hours = /^(\d{1,4})\s*h?$/.exec(rest.map((token) => token.word).join(''));
+  return hours ? { kind: 'releve', hours: Number(hours[1]) } : { kind: 'usage', command: 'releve' };
+}
+
+function releveTimes(rest: Token[]): Command {
+  const none = rest.length === 1 && ['aucune', 'aucun', 'none'].includes(rest[0]!.word);
+  return { kind: 'releveTimes', none, times: none ? [] : rest.map((token) => token.raw) };
 }

@@ -1,10 +1,12 @@
 import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { type Activity, CardFactory, type ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
+import type { AdaptiveCard } from '../cards/adaptive';
 import { alertCard } from '../cards/alertCard';
 import type { Alert, AlertPolicy } from '../domain/alerts';
 import type { ChannelAddress } from '../domain/ports';
 import type { Lang } from '../i18n/messages';
+import type { CardPoster } from '../jobs/releveJob';
 import { GoneError, type Messenger, ThrottledError } from '../notifications/messenger';
 
 /** Alerts are posted for a whole channel, in the network's first language. */
@@ -34,7 +36,7 @@ function retryAfterMs(error: unknown): number {
 }
 
 /** Posts alerts through the Bot Connector (proactive messages), translating its answers for the dispatcher. */
-export class BotMessenger implements Messenger {
+export class BotMessenger implements Messenger, CardPoster {
   constructor(
     private readonly adapter: TeamsAdapter,
     private readonly botAppId: string,
@@ -42,10 +44,15 @@ export class BotMessenger implements Messenger {
     private readonly lang: Lang = ALERT_LANG,
   ) {}
 
-  async post(address: ChannelAddress, alert: Alert, reminder: boolean): Promise<string> {
-    const card = alertCard(alert, this.lang, { reminder, maxReminders: this.policy.maxReminders });
+  post(address: ChannelAddress, alert: Alert, reminder: boolean): Promise<string> {
+    return this.postCard(address, alertCard(alert, this.lang, { reminder, maxReminders: this.policy.maxReminders }));
+  }
+
+  /** Any card as a new post in the channel (alerts, the scheduled relève), with the card's @mentions. */
+  async postCard(address: ChannelAddress, card: AdaptiveCard): Promise<string> {
     const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
-    activity.entities = (card.msteams as { entities: Activity['entities'] }).entities;
+    const entities = (card.msteams as { entities?: Activity['entities'] } | undefined)?.entities;
+    if (entities) activity.entities = entities;
     let id = '';
     await this.call(address, async (context) => {
       // A new post in the channel (sendToConversation), not a reply to the continuation activity.

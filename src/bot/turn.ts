@@ -14,6 +14,7 @@ import type { AccessJournal, AlertRepository, ChannelAddress } from '../domain/p
 import { journal } from './journal';
 import type { AlertDispatcher } from '../notifications/dispatcher';
 import type { RetentionService } from '../domain/retentionService';
+import type { ReleveService } from '../domain/releve';
 import { type Lang, langOf, type MessageKey, t } from '../i18n/messages';
 
 export interface BotDeps {
@@ -29,6 +30,8 @@ export interface BotDeps {
   retention: RetentionService;
   /** Every display of patients' information is recorded here first (src/bot/journal.ts). */
   journal: AccessJournal;
+  /** La relève on demand and its acknowledgement. */
+  releve: ReleveService;
   clock: Clock;
   logger: Logger;
   newId: () => string;

@@ -37,6 +37,8 @@ export const VERBS = {
   importConfirm: 'transfer.importConfirm',
   exportTeam: 'transfer.export',
   journalPage: 'journal.page',
+  relevePage: 'releve.page',
+  releveAck: 'releve.ack',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 

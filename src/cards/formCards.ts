@@ -158,6 +158,7 @@ export function settingsFormCard(settings: TeamSettings, teamId: string, lang: L
   const inputs: object[] = [
     plainBlock(t(lang, 'settings.teamId', { teamId }), { size: 'Small', fontType: 'Monospace' }),
     plainBlock(t(lang, 'settings.superusers', { names: settings.superusers.map((s) => s.name).join(', ') }), { size: 'Small' }),
+    plainBlock(settings.shifts ? t(lang, 'settings.shiftTimes', { times: settings.shifts.times.join(', ') }) : t(lang, 'settings.noShiftTimes'), { size: 'Small' }),
     { type: 'Input.Text', id: 'listName', label: t(lang, 'field.listName'), value: settings.listName ?? '', maxLength: LIST_NAME_MAX },
     { type: 'Input.Number', id: 'retentionMonths', label: t(lang, 'field.retentionMonths'), value: settings.retentionMonths, min: 1, max: 120 },
     { type: 'Input.Number', id: 'journalRetentionMonths', label: t(lang, 'field.journalRetentionMonths'), value: journalRetention(settings), min: JOURNAL_RETENTION_MIN, max: JOURNAL_RETENTION_MAX },

@@ -3,7 +3,7 @@ import { type AdaptiveCard, executeAction, expand, type Notice, VERBS } from './
 import helpTemplate from './templates/help.json';
 import messageTemplate from './templates/message.json';
 
-const COMMANDS = ['add', 'list', 'show', 'note', 'set', 'inactive', 'active', 'flag', 'unflag', 'follow', 'following', 'history'] as const;
+const COMMANDS = ['add', 'list', 'show', 'note', 'set', 'inactive', 'active', 'flag', 'unflag', 'follow', 'following', 'history', 'releve'] as const;
 const SUPERUSER_COMMANDS = ['settings', 'purge', 'transfer', 'journal'] as const;
 
 /** The commands with examples; a superuser also sees the team's management commands and its id. */

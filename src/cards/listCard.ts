@@ -8,7 +8,7 @@ import template from './templates/list.json';
 export const PAGE_SIZE = 10;
 const SUMMARY_MAX = 80;
 
-function truncate(text: string, max: number): string {
+export function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 

@@ -28,7 +28,9 @@ export type DomainErrorCode =
   | 'alreadySuperuser'
   | 'notSuperuser'
   | 'lastSuperuser'
-  | 'settingOutOfRange';
+  | 'settingOutOfRange'
+  | 'releveHoursOutOfRange'
+  | 'shiftTimesInvalid';
 
 export class DomainError extends Error {
   constructor(

@@ -1,6 +1,7 @@
 import { DomainError } from './errors';
 import { type Actor, EDITABLE_FIELDS, type EditableField } from './patient';
 import { DEFAULT_JOURNAL_RETENTION_MONTHS, JOURNAL_RETENTION_MAX, JOURNAL_RETENTION_MIN } from './journal';
+import type { ShiftSchedule } from './releve';
 import { cleanText } from './text';
 
 /** The fields every team starts with; the others are switched on in the settings. */
@@ -24,6 +25,8 @@ export interface TeamSettings {
   reminderIntervalMinutes: number;
   fields: Record<EditableField, FieldSetting>;
   superusers: Actor[];
+  /** Shift changes at which the relève is posted in the channel (none: no scheduled post). */
+  shifts?: ShiftSchedule;
 }
 
 export function defaultSettings(firstUser: Actor): TeamSettings {
@@ -106,4 +109,11 @@ export function enabledFields(settings: TeamSettings): EditableField[] {
 
 export function journalRetention(settings: Pick<TeamSettings, 'journalRetentionMonths'> | null | undefined): number {
   return settings?.journalRetentionMonths ?? DEFAULT_JOURNAL_RETENTION_MONTHS;
+}
+
+/** `relève heures 07:00 15:00 23:00` (superusers): posts start with the next shift change; no times, no post. */
+export function withShiftTimes(settings: TeamSettings, by: Actor, times: string[], now: Date): TeamSettings {
+  requireSuperuser(settings, by);
+  const { shifts: _previous, ...rest } = settings;
+  return times.length === 0 ? rest : { ...rest, shifts: { times, since: now.toISOString() } };
 }

@@ -1,7 +1,7 @@
 import { AlreadyExistsError, ConcurrentEditError, DomainError } from './errors';
 import type { Actor } from './patient';
 import type { HistoryPage, TeamRepository, Versioned } from './ports';
-import { defaultSettings, grantSuperuser, revokeSuperuser, type SettingsInput, type TeamSettings, updateSettings } from './team';
+import { defaultSettings, grantSuperuser, revokeSuperuser, type SettingsInput, type TeamSettings, updateSettings, withShiftTimes } from './team';
 
 const WRITE_ATTEMPTS = 5;
 
@@ -33,6 +33,11 @@ export class TeamService {
 
   update(teamId: string, by: Actor, input: SettingsInput): Promise<TeamSettings> {
     return this.change(teamId, by, (s) => updateSettings(s, by, input));
+  }
+
+  /** The relève's shift changes (empty: none). */
+  setShiftTimes(teamId: string, by: Actor, times: string[], now: Date): Promise<TeamSettings> {
+    return this.change(teamId, by, (s) => withShiftTimes(s, by, times, now));
   }
 
   teamsAdministeredBy(actorId: string) {

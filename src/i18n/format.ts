@@ -25,3 +25,10 @@ export function ageOn(dateOfBirth: string, now: Date): number {
   const beforeBirthday = today.month() + 1 < month || (today.month() + 1 === month && today.date() < day);
   return today.year() - year - (beforeBirthday ? 1 : 0);
 }
+
+/** A time of day (24 h, as shift times are written), with the date when it is not today in Québec. */
+export function formatSince(iso: string, now: Date, lang: Lang): string {
+  const at = dayjs(iso).tz(TIME_ZONE).locale(lang === 'fr' ? 'fr-ca' : 'en');
+  if (at.format('YYYY-MM-DD') === dayjs(now).tz(TIME_ZONE).format('YYYY-MM-DD')) return at.format('HH:mm');
+  return at.format(lang === 'fr' ? 'D MMM, HH:mm' : 'MMM D, HH:mm');
+}

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { journalCutoff } from '../domain/journal';
 import type { Clock } from '../domain/patientService';
-import type { AccessJournal, TeamRepository, Versioned } from '../domain/ports';
+import type { AccessJournal, TeamRepository } from '../domain/ports';
 import { journalRetention } from '../domain/team';
 import {
   DAILY_PURGE,
   DEFAULT_RETENTION_MONTHS,
   isRunDue,
-  leaseIsFree,
   nextRunAt,
-  type PurgeLease,
   type PurgeSchedule,
   type RetentionRepository,
 } from '../domain/retention';
+import { JobLease } from './lease';
+import { JobRunner } from './runner';
 
 /** Logs carry counts and team ids only: never a patient's name, number or dates. */
 export interface JobLog {
@@ -61,40 +61,30 @@ function skipped(reason: PurgeRunResult['reason']): PurgeRunResult {
  * one of them do each run, and the last run's time (on the lease) makes it once per slot.
  */
 export class PurgeJob {
-  private readonly holder: string;
+  private readonly lease: JobLease;
   private readonly schedule: PurgeSchedule;
   private readonly checkMs: number;
-  private readonly leaseMs: number;
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<PurgeRunResult>;
-  private stopped = false;
+  private readonly runner = new JobRunner<PurgeRunResult>();
 
   constructor(
     private readonly repo: RetentionRepository,
     private readonly settings: Pick<TeamRepository, 'getSettings'>,
     private readonly options: PurgeJobOptions,
   ) {
-    this.holder = options.holder ?? randomUUID();
     this.schedule = options.schedule ?? DAILY_PURGE;
     this.checkMs = options.checkMs ?? HOUR_MS;
-    this.leaseMs = options.leaseMs ?? 15 * 60 * 1000;
+    const leaseMs = options.leaseMs ?? 15 * 60 * 1000;
+    this.lease = new JobLease(repo, { holder: options.holder ?? randomUUID(), leaseMs, clock: options.clock, log: options.log, job: 'purge' });
   }
 
   /** Looks every `checkMs` (not at once): runs when the current slot has not had its run. */
   start(): void {
-    this.stopped = false;
-    this.timer = setInterval(() => {
-      this.runIfDue().catch((error: unknown) => this.options.log.error({ err: error }, 'purge check failed'));
-    }, this.checkMs);
-    this.timer.unref();
+    this.runner.every(this.checkMs, () => this.runIfDue(), (error) => this.options.log.error({ err: error }, 'purge check failed'));
   }
 
   /** No new run; resolves when the run in progress has stopped (it stops between teams). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.runner.stop();
   }
 
   /** Runs now, unless another instance holds the lease. */
@@ -114,35 +104,28 @@ export class PurgeJob {
   }
 
   private exclusive(onlyIfDue: boolean): Promise<PurgeRunResult> {
-    if (this.running) return Promise.resolve(skipped('busy'));
-    const run = this.run(onlyIfDue).finally(() => {
-      this.running = undefined;
-    });
-    this.running = run;
-    return run;
+    return this.runner.run(() => this.run(onlyIfDue), skipped('busy'));
   }
 
   private async run(onlyIfDue: boolean): Promise<PurgeRunResult> {
     const startedAt = this.options.clock.now();
     const current = await this.repo.readLease();
     if (onlyIfDue && !isRunDue(startedAt, current?.value.lastRunAt, this.schedule)) return skipped('notDue');
-    if (current && !leaseIsFree(current.value, startedAt)) return skipped('leaseHeld');
     const previousRun = current?.value.lastRunAt;
-    let lease = await this.repo.writeLease(this.leaseFrom(startedAt, previousRun), current?.etag);
+    let lease = await this.lease.take(current, startedAt);
     if (!lease) return skipped('leaseHeld');
 
     const result: PurgeRunResult = { skipped: false, teams: 0, purged: 0, kept: 0, journalPurged: 0, failed: 0 };
     let complete = true;
     try {
       for (const teamId of await this.repo.teams()) {
-        if (this.stopped) {
+        if (this.runner.stopped) {
           complete = false;
           break;
         }
-        lease = await this.renew(lease);
+        lease = await this.lease.renew(lease);
         if (!lease) {
           complete = false;
-          this.options.log.warn({ event: 'purge-lease-lost' }, 'purge stopped: another instance took the lease');
           break;
         }
         result.teams += 1;
@@ -161,7 +144,7 @@ export class PurgeJob {
       complete = false;
       throw error;
     } finally {
-      if (lease) await this.release(lease, complete ? startedAt.toISOString() : previousRun);
+      if (lease) await this.lease.release(lease, complete ? startedAt.toISOString() : previousRun);
     }
     this.options.log.info(
       { event: 'purge-run', teams: result.teams, purged: result.purged, kept: result.kept, journalPurged: result.journalPurged, failed: result.failed, complete },
@@ -192,27 +175,5 @@ export class PurgeJob {
     await this.repo.recordRun(teamId, { id: randomUUID(), at: now.toISOString(), count: purged });
     this.options.log.info({ event: 'purge-team', teamId, purged, kept, failed, retentionMonths, journalPurged, journalMonths }, 'team purged');
     return { purged, kept, journalPurged };
-  }
-
-  private leaseFrom(now: Date, lastRunAt: string | undefined, untilMs = this.leaseMs): PurgeLease {
-    return { holder: this.holder, until: new Date(now.getTime() + untilMs).toISOString(), ...(lastRunAt && { lastRunAt }) };
-  }
-
-  /** Extends the lease when half of it is gone; null when another instance took it meanwhile. */
-  private async renew(lease: Versioned<PurgeLease>): Promise<Versioned<PurgeLease> | null> {
-    const now = this.options.clock.now();
-    if (Date.parse(lease.value.until) - now.getTime() > this.leaseMs / 2) return lease;
-    return this.repo.writeLease(this.leaseFrom(now, lease.value.lastRunAt), lease.etag);
-  }
-
-  /** Frees the lease at once and records the run (only a complete run counts for its slot). */
-  private async release(lease: Versioned<PurgeLease>, lastRunAt: string | undefined): Promise<void> {
-    try {
-      const released = await this.repo.writeLease(this.leaseFrom(this.options.clock.now(), lastRunAt, 0), lease.etag);
-      if (!released) this.options.log.warn({ event: 'purge-lease-lost' }, 'the purge lease was taken over before release');
-    } catch (error) {
-      // The lease lapses by itself after `leaseMs`.
-      this.options.log.error({ event: 'purge-lease-release-failed', err: error }, 'could not release the purge lease');
-    }
   }
 }

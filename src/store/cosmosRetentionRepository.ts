@@ -1,6 +1,6 @@
 import type { Container, OperationInput, SqlParameter } from '@azure/cosmos';
 import { BulkOperationType } from '@azure/cosmos';
-import { AlreadyExistsError, ConcurrentEditError } from '../domain/errors';
+import { ConcurrentEditError } from '../domain/errors';
 import type { Versioned } from '../domain/ports';
 import {
   isDueForPurge,
@@ -12,12 +12,9 @@ import {
   type RetentionRepository,
   retentionCutoff,
 } from '../domain/retention';
-import { readTyped, runBatch, writeTyped } from './cosmosDocuments';
-import { isNotFound } from './cosmosErrors';
+import { readTyped, runBatch } from './cosmosDocuments';
+import { CosmosLeaseStore, REGISTRY } from './cosmosLeases';
 
-/** The partition that lists teams (see CosmosAlertRepository) also holds the purge lease. */
-const REGISTRY = '__registry';
-const LEASE_ID = 'purge-lease';
 /** A transactional batch holds at most 100 operations: the last one of the last batch is the patient. */
 const BATCH_LIMIT = 100;
 
@@ -47,7 +44,11 @@ function conditionalDelete(id: string, etag: string): OperationInput {
  * lease that lets one instance run at a time.
  */
 export class CosmosRetentionRepository implements RetentionRepository {
-  constructor(private readonly container: Container) {}
+  private readonly lease: CosmosLeaseStore;
+
+  constructor(private readonly container: Container) {
+    this.lease = new CosmosLeaseStore(container, 'purge-lease');
+  }
 
   /** Every team known anywhere: used in a channel, with settings, or only imported from the command line. */
   async teams(): Promise<string[]> {
@@ -122,20 +123,11 @@ export class CosmosRetentionRepository implements RetentionRepository {
   }
 
   readLease(): Promise<Versioned<PurgeLease> | null> {
-    return readTyped<PurgeLease>(this.container, REGISTRY, LEASE_ID, 'lease');
+    return this.lease.readLease();
   }
 
-  /** Create if absent (409: another instance made it first), replace only if unchanged (412: same). */
-  async writeLease(lease: PurgeLease, etag?: string): Promise<Versioned<PurgeLease> | null> {
-    try {
-      const saved = await writeTyped<PurgeLease & { id: string }>(this.container, REGISTRY, { ...lease, id: LEASE_ID }, 'lease', etag);
-      const { id: _id, ...value } = saved.value;
-      return { value, etag: saved.etag };
-    } catch (error) {
-      // 404: the lease was removed by hand between our read and our replace; the next check recreates it.
-      if (error instanceof AlreadyExistsError || error instanceof ConcurrentEditError || isNotFound(error)) return null;
-      throw error;
-    }
+  writeLease(lease: PurgeLease, etag?: string): Promise<Versioned<PurgeLease> | null> {
+    return this.lease.writeLease(lease, etag);
   }
 
   private async patientEtag(teamId: string, patientId: string): Promise<string | null> {

@@ -77,6 +77,15 @@ describe('each read of patients’ information writes exactly one journal record
     expect(written.map((r) => [r.kind, r.by.id, r.patients])).toEqual([['patientShown', CHLOE.aadObjectId, [{ id: firstId, number: first }]]]);
   });
 
+  it('records a relève as one record naming the patients on its page, and the acknowledged card as another', async () => {
+    const { result, written } = await journaled(() => bot.say('relève', CHLOE));
+    expect(written.map((r) => [r.kind, r.by.id])).toEqual([['releve', CHLOE.aadObjectId]]);
+    expect(written[0].patients.map((p: { number: number }) => p.number).sort()).toEqual([first, first + 1]);
+    const acknowledge = actionsOf(card(result)).find((a) => a.verb === 'releve.ack' || a.data?.verb === 'releve.ack')!;
+    const again = await journaled(() => bot.execute('releve.ack', acknowledge.data, CHLOE));
+    expect(again.written.map((r) => r.kind)).toEqual(['releve']);
+  });
+
   it('records a list page as one record naming the numbers shown, and the Next page as another', async () => {
     for (let i = 0; i < 10; i++) await bot.say(`ajouter patient Journal Liste ${i}`, ALICE);
     const { result, written } = await journaled(() => bot.say('liste', BOB));

@@ -8,6 +8,7 @@ import { handleExport } from './transfer';
 import { changeSuperuser, sendSettings } from './team';
 import { sendPurgePreview } from './purge';
 import { sendJournal } from './journal';
+import { sendReleve, setShiftTimes } from './releve';
 
 /** A typed command (the bot's @mention already removed), in French or English. */
 export async function handleText(turn: Turn, text: string): Promise<void> {
@@ -48,6 +49,10 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
       return sendPurgePreview(turn);
     case 'journal':
       return sendJournal(turn, command.number);
+    case 'releve':
+      return sendReleve(turn, command.hours);
+    case 'releveTimes':
+      return setShiftTimes(turn, command.none, command.times);
     case 'usage':
       return sendText(turn, `usage.${command.command}`);
     case 'unknown':

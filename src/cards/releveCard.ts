@@ -1,0 +1,107 @@
+import type { ReleveEvent, ReleveRow, ReleveView } from '../domain/releve';
+import { formatSince } from '../i18n/format';
+import { isMessageKey, type Lang, type MessageKey, t } from '../i18n/messages';
+import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, VERBS } from './adaptive';
+import { fieldLabel } from './fields';
+import { truncate } from './listCard';
+import template from './templates/releve.json';
+
+/** Patients a page shows: ten rows with their buttons stay far under the 28 KB budget. */
+export const RELEVE_PAGE_SIZE = 10;
+/** Lengths that keep a row to one or two lines on a phone. */
+const VALUE_MAX = 60;
+const EVENTS_MAX = 240;
+const NOTE_MAX = 120;
+
+function plural(lang: Lang, key: 'releve.changes' | 'releve.patients', count: number): string {
+  const form = new Intl.PluralRules(lang === 'fr' ? 'fr-CA' : 'en-CA').select(count) === 'one' ? 'one' : 'other';
+  return t(lang, `${key}.${form}`, { count });
+}
+
+/** A stored word (inactive reason, flag level) in the person's language when we know it; as stored otherwise. */
+function word(lang: Lang, prefix: 'inactive' | 'flag', value: string | undefined): string {
+  if (value === undefined) return t(lang, 'alert.empty');
+  const key = `${prefix}.${value}`;
+  return isMessageKey(key) ? t(lang, key as MessageKey) : plain(value);
+}
+
+function value(text: string | undefined, lang: Lang): string {
+  return text === undefined ? t(lang, 'alert.empty') : plain(truncate(text, VALUE_MAX));
+}
+
+function eventText(event: ReleveEvent, lang: Lang): string {
+  switch (event.kind) {
+    case 'created':
+      return t(lang, 'releve.new');
+    case 'inactive':
+      return t(lang, 'releve.inactive', { reason: word(lang, 'inactive', event.reason) });
+    case 'reactivated':
+      return t(lang, 'releve.reactivated');
+    case 'flagRaised':
+      return t(lang, 'releve.flagRaised', { level: word(lang, 'flag', event.level), reason: value(event.reason, lang) });
+    case 'flagRemoved':
+      return t(lang, 'releve.flagRemoved', { reason: value(event.reason, lang) });
+    case 'field':
+      return t(lang, 'history.change', { field: fieldLabel(event.field, lang), old: value(event.old, lang), new: value(event.new, lang) });
+  }
+}
+
+function row(entry: ReleveRow, to: Date, lang: Lang) {
+  const { patient } = entry;
+  const lines: string[] = [];
+  if (entry.events.length > 0) lines.push(truncate(entry.events.map((e) => eventText(e, lang)).join(' · '), EVENTS_MAX));
+  if (entry.notes.latest) {
+    const key = entry.notes.count === 1 ? 'releve.notes.one' : 'releve.notes.other';
+    lines.push(t(lang, key, { count: entry.notes.count, text: plain(truncate(entry.notes.latest.text, NOTE_MAX)), by: plain(entry.notes.latest.by.name) }));
+  }
+  const urgent = patient.flag?.level === 'urgent';
+  return {
+    style: patient.flag ? (urgent ? 'attention' : 'warning') : 'default',
+    marker: patient.flag ? `${urgent ? '⚠ ' : ''}${word(lang, 'flag', patient.flag.level)} · ${plain(patient.flag.reason)}` : null,
+    markerColor: urgent ? 'Attention' : 'Warning',
+    unacknowledged: entry.unacknowledged ? t(lang, 'releve.unacknowledged') : null,
+    title: [`#${patient.number}`, plain(patient.name), patient.room && plain(patient.room)].filter(Boolean).join(' · '),
+    lines,
+    byLine: t(lang, 'releve.by', { names: entry.by.map((a) => plain(a.name)).join(', '), date: formatSince(entry.latestAt, to, lang) }),
+    actions: [executeAction(`${t(lang, 'action.open')} #${patient.number}`, VERBS.open, { patientId: patient.id })],
+  };
+}
+
+/**
+ * La relève, one page: who changed what since `from`, urgent patients first. The buttons carry
+ * the window and the card's language, so a page or an acknowledgement redraws the same relève.
+ */
+/** The rows one page of the relève shows (the access journal names exactly those patients). */
+export function relevePage(view: ReleveView, page: number): { pages: number; current: number; shown: ReleveView['digest']['rows'] } {
+  const pages = Math.max(1, Math.ceil(view.digest.rows.length / RELEVE_PAGE_SIZE));
+  const current = Math.min(Math.max(1, page), pages);
+  return { pages, current, shown: view.digest.rows.slice((current - 1) * RELEVE_PAGE_SIZE, current * RELEVE_PAGE_SIZE) };
+}
+
+export function releveCard(view: ReleveView, page: number, lang: Lang, options: { notice?: Notice } = {}): AdaptiveCard {
+  const { digest } = view;
+  const to = new Date(digest.window.to);
+  const since = formatSince(digest.window.from, to, lang);
+  const { pages, current, shown } = relevePage(view, page);
+  const data = { from: digest.window.from, to: digest.window.to, lang };
+  const actions: ExecuteAction[] = [];
+  if (current > 1) actions.push(executeAction(t(lang, 'action.previous'), VERBS.relevePage, { ...data, page: current - 1 }));
+  if (current < pages) actions.push(executeAction(t(lang, 'action.next'), VERBS.relevePage, { ...data, page: current + 1 }));
+  actions.push(executeAction(t(lang, 'action.releveAck'), VERBS.releveAck, { ...data, page: current }, { style: 'positive' }));
+  const count = [plural(lang, 'releve.changes', digest.changes), plural(lang, 'releve.patients', digest.rows.length)].join(', ');
+  return expand(template, {
+    notice: options.notice ?? null,
+    heading: t(lang, 'releve.title', { since }),
+    summary: digest.rows.length > 0 ? `${count}${pages > 1 ? ` · ${t(lang, 'releve.page', { page: current, pages })}` : ''}` : '',
+    rows: shown.map((entry) => row(entry, to, lang)),
+    empty: digest.rows.length === 0 ? t(lang, 'releve.nothing', { since }) : null,
+    acknowledged: view.acknowledgements.length
+      ? t(lang, 'releve.acknowledged', {
+          names: view.acknowledgements.map((a) => t(lang, 'releve.acknowledgedBy', { name: plain(a.by.name), date: formatSince(a.at, to, lang) })).join(', '),
+        })
+      : null,
+    // Two buttons a row: three side by side are cut on a 390 px phone.
+    actionRows: actions.length > 2 ? [{ actions: actions.slice(0, 2) }, { actions: actions.slice(2) }] : [{ actions }],
+    disclaimer: t(lang, 'disclaimer'),
+  });
+}
