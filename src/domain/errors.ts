@@ -10,6 +10,7 @@ export type DomainErrorCode =
   | 'dateTooOld'
   | 'valueTooLong'
   | 'valueInvalid'
+  | 'phoneInvalid'
   | 'noteRequired'
   | 'noteTooLong'
   | 'patientNotFound'

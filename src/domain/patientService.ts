@@ -15,6 +15,7 @@ import {
   validateFields,
   validateName,
   validateFlagReason,
+  validateInactiveComment,
   validateNote,
   withFollower,
   withoutFollower,
@@ -140,6 +141,20 @@ export class PatientService {
     return (await this.read(teamId, id)).value;
   }
 
+  /**
+   * Patients the team already has under this name (accents, case and spacing ignored) or this
+   * file number: adding one of them again is most often a mistake, so the bot asks first.
+   */
+  async duplicatesOf(teamId: string, name: string, fileNumber?: string): Promise<Patient[]> {
+    const folded = fold(name);
+    const [byName, byFile] = await Promise.all([
+      folded ? this.repo.findByNamePart(teamId, folded, CHOICE_LIMIT + 1) : Promise.resolve([]),
+      fileNumber?.trim() ? this.repo.findByFileNumber(teamId, fileNumber.trim(), CHOICE_LIMIT) : Promise.resolve([]),
+    ]);
+    const found = [...byFile, ...byName.filter((p) => fold(p.name) === folded)];
+    return found.filter((p, i) => found.findIndex((q) => q.id === p.id) === i);
+  }
+
   list(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {
     return this.repo.listPage(teamId, filter, cursor, pageSize);
   }
@@ -212,14 +227,16 @@ export class PatientService {
     actor: Actor,
     patientId: string,
     reason: InactiveReason,
-    origin: ChangeOrigin = {},
+    origin: ChangeOrigin & { comment?: string } = {},
   ): Promise<MutationResult> {
+    const comment = validateInactiveComment(origin.comment);
+    const inactive = (since: string) => ({ reason, since, ...(comment && { comment }) });
     return this.mutate(teamId, actor, patientId, origin, 'status', (p, at) => {
       if (p.status === 'inactive') {
-        if (p.inactive?.reason === reason) throw new DomainError('alreadyInactive');
-        return { ...p, inactive: { reason, since: p.inactive?.since ?? at } };
+        if (p.inactive?.reason === reason && p.inactive.comment === comment) throw new DomainError('alreadyInactive');
+        return { ...p, inactive: inactive(p.inactive?.since ?? at) };
       }
-      return { ...p, status: 'inactive', inactive: { reason, since: at } };
+      return { ...p, status: 'inactive', inactive: inactive(at) };
     });
   }
 

@@ -1,8 +1,11 @@
+import { type AdaptiveCard, executeAction, plain, VERBS } from '../../cards/adaptive';
 import type { FormValues } from '../../cards/formCards';
+import { messageCard } from '../../cards/helpCard';
+import { t } from '../../i18n/messages';
 import { DomainError } from '../../domain/errors';
 import { EDITABLE_FIELDS, type EditableField } from '../../domain/patient';
 import { createInput, patientRef, updateInput } from '../cardData';
-import { forEveryone, forTapper, notice, refusal, showForm, showPatient } from '../turn';
+import { forEveryone, forTapper, notice, refusal, showForm, showPatient, type Turn, writtenDates } from '../turn';
 import type { CardHandler } from './cardHandler';
 
 /** The fields the form sent (the team's fields); the others are left as they are. */
@@ -10,10 +13,32 @@ function fieldsOf(input: Partial<Record<EditableField, string | undefined>>): Pa
   return Object.fromEntries(EDITABLE_FIELDS.flatMap((field) => (input[field] === undefined ? [] : [[field, input[field]]])));
 }
 
-const VALIDATION_CODES = new Set(['nameRequired', 'nameTooLong', 'dateInvalid', 'dateInFuture', 'dateTooOld', 'valueTooLong', 'valueInvalid']);
+const VALIDATION_CODES = new Set(['nameRequired', 'nameTooLong', 'dateInvalid', 'dateInFuture', 'dateTooOld', 'valueTooLong', 'valueInvalid', 'phoneInvalid']);
 
 export function isValidationError(error: unknown): error is DomainError {
   return error instanceof DomainError && VALIDATION_CODES.has(error.code);
+}
+
+/**
+ * Adding a name (accents and case ignored) or a file number the team already has asks first:
+ * « Lucie Caron existe déjà (#5) : Ouvrir #5 / Ajouter quand même ». The second button carries
+ * what was typed, so the patient is added as asked; undefined when there is no such patient.
+ */
+export async function duplicateWarning(
+  turn: Turn,
+  input: { name: string; requestId: string; fields?: Partial<Record<EditableField, string>> },
+): Promise<AdaptiveCard | undefined> {
+  const fileNumber = input.fields?.fileNumber;
+  const [existing] = await turn.deps.patients.duplicatesOf(turn.teamId, input.name, fileNumber);
+  if (!existing) return undefined;
+  const sameFile = Boolean(fileNumber?.trim()) && existing.fileNumber === fileNumber?.trim();
+  const text = sameFile
+    ? t(turn.lang, 'duplicate.fileNumber', { file: plain(existing.fileNumber ?? ''), number: existing.number, name: plain(existing.name) })
+    : t(turn.lang, 'duplicate.name', { name: plain(existing.name), number: existing.number });
+  return messageCard({ text, color: 'Attention' }, turn.lang, [
+    executeAction(t(turn.lang, 'action.openNumber', { number: existing.number }), VERBS.open, { patientId: existing.id }),
+    executeAction(t(turn.lang, 'action.addAnyway'), VERBS.create, { ...input.fields, name: input.name, requestId: input.requestId, force: true }, { inputs: false }),
+  ]);
 }
 
 /** Add patient without a name: the form, with a fresh request id. */
@@ -24,8 +49,13 @@ export const createPatient: CardHandler = async (turn, data) => {
   const input = createInput.parse(data);
   const values: FormValues = { name: input.name, ...fieldsOf(input) };
   try {
+    if (!input.force) {
+      const warning = await duplicateWarning(turn, { name: input.name, requestId: input.requestId, fields: fieldsOf(input) });
+      if (warning) return forTapper(warning);
+    }
     const result = await turn.deps.patients.add(turn.teamId, turn.actor, { name: input.name, fields: fieldsOf(input) }, { requestId: input.requestId });
     const done = notice(turn, result.changed ? 'done.created' : 'done.alreadyCreated', 'Good', { number: result.patient.number });
+    done.text = [done.text, ...(await writtenDates(turn, result.patient, EDITABLE_FIELDS))].join(' ');
     return forEveryone(await showPatient(turn, result.patient, done));
   } catch (error) {
     if (!isValidationError(error)) throw error;
@@ -51,6 +81,7 @@ export const updatePatient: CardHandler = async (turn, data) => {
       { expectedVersion: input.version },
     );
     const done = result.changed ? notice(turn, 'done.updated', 'Good', { number: result.patient.number }) : notice(turn, 'done.unchanged', 'Default');
+    if (result.changed) done.text = [done.text, ...(await writtenDates(turn, result.patient, Object.keys(fieldsOf(input)) as EditableField[]))].join(' ');
     return forEveryone(await showPatient(turn, result.patient, done));
   } catch (error) {
     if (!isValidationError(error)) throw error;

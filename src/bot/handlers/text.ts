@@ -1,8 +1,13 @@
-import { helpCard } from '../../cards/helpCard';
+import { z } from 'zod';
+import { executeAction, plain, VERBS } from '../../cards/adaptive';
+import { t } from '../../i18n/messages';
+import { helpCard, messageCard } from '../../cards/helpCard';
 import { isSuperuser } from '../../domain/team';
-import { parseCommand } from '../commandParser';
-import { isDomainError, notice, refusal, sendCard, sendText, showForm, showPatient, type Turn } from '../turn';
+import { parseCommand, suggestCommand } from '../commandParser';
+import { forTapper, isDomainError, notice, refusal, sendCard, sendPatientCard, sendText, showForm, showPatient, type Turn } from '../turn';
 import { sendFollowing, sendList } from './browse';
+import type { CardHandler } from './cardHandler';
+import { duplicateWarning } from './patientForm';
 import { handlePatientCommand } from './patientCommands';
 import { handleExport } from './transfer';
 import { changeSuperuser, sendSettings } from './team';
@@ -23,9 +28,11 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
         return sendCard(turn, await showForm(turn, { mode: 'create', requestId: turn.deps.newId() }));
       }
       try {
+        const warning = await duplicateWarning(turn, { name: command.name, requestId: turn.deps.newId() });
+        if (warning) return await sendCard(turn, warning);
         const { patient } = await turn.deps.patients.add(turn.teamId, turn.actor, { name: command.name });
         const done = notice(turn, 'done.created', 'Good', { number: patient.number });
-        return await sendCard(turn, await showPatient(turn, patient, done));
+        return await sendPatientCard(turn, patient, await showPatient(turn, patient, done));
       } catch (error) {
         if (!isDomainError(error)) throw error;
         await turn.context.sendActivity(refusal(turn, error).text);
@@ -48,8 +55,32 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
     case 'usage':
       return sendText(turn, `usage.${command.command}`);
     case 'unknown':
-      return sendText(turn, 'error.unknownCommand');
+      return answerUnknown(turn, text);
     default:
       return handlePatientCommand(turn, command);
   }
 }
+
+/** Not understood: a known command close to it is offered with a button; otherwise the way to help. */
+async function answerUnknown(turn: Turn, text: string): Promise<void> {
+  const suggestion = suggestCommand(text);
+  if (!suggestion) return sendText(turn, 'error.unknownCommand');
+  const typed = plain(text.trim().split(/\s+/).slice(0, 3).join(' '));
+  const card = messageCard(notice(turn, 'suggest.title', 'Default', { typed, command: plain(suggestion) }), turn.lang, [
+    executeAction(t(turn.lang, 'action.runSuggestion'), VERBS.runSuggestion, { text: suggestion }, { style: 'positive' }),
+    executeAction(t(turn.lang, 'action.help'), VERBS.help),
+  ]);
+  await sendCard(turn, card);
+}
+
+const suggestionInput = z.object({ text: z.string().min(1).max(20_000) });
+
+/**
+ * The suggested command, run as if typed by the person who tapped (in their team, as always):
+ * its answers come as messages, and the suggestion card says what was run.
+ */
+export const runSuggestion: CardHandler = async (turn, data) => {
+  const { text } = suggestionInput.parse(data);
+  await handleText(turn, text);
+  return forTapper(messageCard(notice(turn, 'suggest.ran', 'Default', { command: plain(text) }), turn.lang, []));
+};
