@@ -3,20 +3,12 @@ import type { ListCounts, ListFilter, PatientPage } from '../domain/ports';
 import { formatDate, formatDay } from '../i18n/format';
 import { type Lang, t, tn } from '../i18n/messages';
 import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, VERBS } from './adaptive';
-import { flagLook } from './patientCard';
+import { firstWords, flagLook } from './patientCard';
 import template from './templates/list.json';
 
 export const PAGE_SIZE = 10;
-const NOTE_WORDS_MAX = 70;
-
-/** The first words of a note, cut at a word boundary, on one line. */
-export function firstWords(text: string, max = NOTE_WORDS_MAX): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  if (line.length <= max) return line;
-  const cut = line.slice(0, max);
-  const space = cut.lastIndexOf(' ');
-  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
-}
+/** Characters of the latest note a row shows. */
+const NOTE_WORDS_IN_ROW = 70;
 
 /** Which list a row is shown in: a row never repeats the status its list's title already says. */
 type RowContext = ListFilter | 'following' | 'choice';
@@ -45,7 +37,7 @@ function row(patient: Patient, context: RowContext, lang: Lang, action: ExecuteA
     badge: look.marker,
     title: `#${patient.number} · ${plain(patient.name)}`,
     details: rowDetails(patient, context, lang),
-    note: latest ? plain(firstWords(latest.text)) : '',
+    note: latest ? plain(firstWords(latest.text, NOTE_WORDS_IN_ROW)) : '',
     open: t(lang, 'list.open'),
     action,
   };

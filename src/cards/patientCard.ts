@@ -3,7 +3,6 @@ import { ageOn, formatDate, formatDateTime, formatDay } from '../i18n/format';
 import { type Lang, t, tn } from '../i18n/messages';
 import { type AdaptiveCard, executeAction, expand, type Notice, plain, VERBS } from './adaptive';
 import { type FieldView, fieldViews } from './fields';
-import { firstWords } from './listCard';
 import template from './templates/patient.json';
 
 /**
@@ -38,6 +37,15 @@ export function fieldValue(patient: Patient, field: EditableField, lang: Lang, n
   if (field === 'dateOfBirth') return t(lang, 'patient.born', { age: ageOn(value, now), date: formatDay(value, lang) });
   if (field === 'ptiDate') return formatDay(value, lang);
   return plain(value);
+}
+
+/** The first words of a note, cut at a word boundary, on one line. */
+export function firstWords(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  if (line.length <= max) return line;
+  const cut = line.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
 }
 
 /** `tel:` link of a validated phone (digits, a leading +, an optional extension). */

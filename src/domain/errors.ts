@@ -41,6 +41,17 @@ export class DomainError extends Error {
   }
 }
 
+/** The team already has this patient (same name, accents and case aside, or same file number): the person is asked first. */
+export class DuplicatePatientError extends Error {
+  constructor(
+    readonly existing: { id: string; number: number; name: string; fileNumber?: string },
+    readonly sameFileNumber: boolean,
+  ) {
+    super('duplicate patient');
+    this.name = 'DuplicatePatientError';
+  }
+}
+
 /** Thrown by a store when a conditional write lost against another writer (HTTP 412). */
 export class ConcurrentEditError extends Error {
   constructor() {

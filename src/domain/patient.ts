@@ -13,7 +13,7 @@ export type FlagLevel = 'attention' | 'urgent';
  */
 const REASON_WORDS: Record<string, InactiveReason> = Object.fromEntries<InactiveReason>([
   ['leave', 'leave'], ['absence', 'leave'], ['absence temporaire', 'leave'], ['absent', 'leave'], ['absente', 'leave'],
-  ['hospitalise', 'leave'], ['hospitalisee', 'leave'], ['hospitalisation', 'leave'], ['repit', 'leave'],
+  ['conge temporaire', 'leave'], ['hospitalise', 'leave'], ['hospitalisee', 'leave'], ['hospitalisation', 'leave'], ['repit', 'leave'],
   ['discharge', 'discharge'], ['discharged', 'discharge'], ['conge', 'discharge'], ['conge definitif', 'discharge'],
   ['fin de suivi', 'discharge'], ['fin du suivi', 'discharge'], ['depart', 'discharge'], ['congedie', 'discharge'], ['congediee', 'discharge'],
   ['death', 'death'], ['deceased', 'death'], ['deces', 'death'], ['decede', 'death'], ['decedee', 'death'],

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type AlertPolicy, DEFAULT_ALERT_POLICY, joinsAlert, mergeIntoAlert, needsAlert, newAlert } from './alerts';
-import { AlreadyExistsError, ConcurrentEditError, DomainError } from './errors';
+import { AlreadyExistsError, ConcurrentEditError, DomainError, DuplicatePatientError } from './errors';
 import { diffPatients, type HistoryAction, type HistoryRecord } from './history';
 import {
   type Actor,
@@ -52,6 +52,8 @@ export interface ChangeOrigin {
   expectedVersion?: number;
   /** Id the card generated once, so that the same form submitted twice does one thing. */
   requestId?: string;
+  /** The person saw that the team already has this patient and adds it anyway. */
+  allowDuplicate?: boolean;
 }
 
 export const CHOICE_LIMIT = 8;
@@ -91,6 +93,10 @@ export class PatientService {
     if (origin.requestId) {
       const existing = await this.repo.get(teamId, id);
       if (existing) return { patient: existing.value, changed: false };
+    }
+    if (!origin.allowDuplicate) {
+      const [duplicate] = await this.duplicatesOf(teamId, name, fields.fileNumber);
+      if (duplicate) throw new DuplicatePatientError(duplicate, fields.fileNumber !== undefined && duplicate.fileNumber === fields.fileNumber);
     }
     const number = await this.repo.allocateNumber(teamId);
     const stamp = { by: actor, at: today.toISOString() };
@@ -143,9 +149,9 @@ export class PatientService {
 
   /**
    * Patients the team already has under this name (accents, case and spacing ignored) or this
-   * file number: adding one of them again is most often a mistake, so the bot asks first.
+   * file number: adding one of them again is most often a mistake, so `add` asks first.
    */
-  async duplicatesOf(teamId: string, name: string, fileNumber?: string): Promise<Patient[]> {
+  private async duplicatesOf(teamId: string, name: string, fileNumber?: string): Promise<Patient[]> {
     const folded = fold(name);
     const [byName, byFile] = await Promise.all([
       folded ? this.repo.findByNamePart(teamId, folded, CHOICE_LIMIT + 1) : Promise.resolve([]),

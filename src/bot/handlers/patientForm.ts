@@ -2,7 +2,7 @@ import { type AdaptiveCard, executeAction, plain, VERBS } from '../../cards/adap
 import type { FormValues } from '../../cards/formCards';
 import { messageCard } from '../../cards/helpCard';
 import { t } from '../../i18n/messages';
-import { DomainError } from '../../domain/errors';
+import { DomainError, DuplicatePatientError } from '../../domain/errors';
 import { EDITABLE_FIELDS, type EditableField } from '../../domain/patient';
 import { createInput, patientRef, updateInput } from '../cardData';
 import { forEveryone, forTapper, notice, refusal, showForm, showPatient, type Turn, writtenDates } from '../turn';
@@ -20,19 +20,16 @@ export function isValidationError(error: unknown): error is DomainError {
 }
 
 /**
- * Adding a name (accents and case ignored) or a file number the team already has asks first:
- * « Lucie Caron existe déjà (#5) : Ouvrir #5 / Ajouter quand même ». The second button carries
- * what was typed, so the patient is added as asked; undefined when there is no such patient.
+ * The team already has this patient: « Lucie Caron existe déjà (#5) : Ouvrir #5 / Ajouter quand
+ * même ». The second button carries what was typed, so the patient is added as asked.
  */
-export async function duplicateWarning(
+export function duplicateWarning(
   turn: Turn,
+  error: DuplicatePatientError,
   input: { name: string; requestId: string; fields?: Partial<Record<EditableField, string>> },
-): Promise<AdaptiveCard | undefined> {
-  const fileNumber = input.fields?.fileNumber;
-  const [existing] = await turn.deps.patients.duplicatesOf(turn.teamId, input.name, fileNumber);
-  if (!existing) return undefined;
-  const sameFile = Boolean(fileNumber?.trim()) && existing.fileNumber === fileNumber?.trim();
-  const text = sameFile
+): AdaptiveCard {
+  const { existing } = error;
+  const text = error.sameFileNumber
     ? t(turn.lang, 'duplicate.fileNumber', { file: plain(existing.fileNumber ?? ''), number: existing.number, name: plain(existing.name) })
     : t(turn.lang, 'duplicate.name', { name: plain(existing.name), number: existing.number });
   return messageCard({ text, color: 'Attention' }, turn.lang, [
@@ -49,15 +46,13 @@ export const createPatient: CardHandler = async (turn, data) => {
   const input = createInput.parse(data);
   const values: FormValues = { name: input.name, ...fieldsOf(input) };
   try {
-    if (!input.force) {
-      const warning = await duplicateWarning(turn, { name: input.name, requestId: input.requestId, fields: fieldsOf(input) });
-      if (warning) return forTapper(warning);
-    }
-    const result = await turn.deps.patients.add(turn.teamId, turn.actor, { name: input.name, fields: fieldsOf(input) }, { requestId: input.requestId });
+    const origin = { requestId: input.requestId, allowDuplicate: input.force };
+    const result = await turn.deps.patients.add(turn.teamId, turn.actor, { name: input.name, fields: fieldsOf(input) }, origin);
     const done = notice(turn, result.changed ? 'done.created' : 'done.alreadyCreated', 'Good', { number: result.patient.number });
     done.text = [done.text, ...(await writtenDates(turn, result.patient, EDITABLE_FIELDS))].join(' ');
     return forEveryone(await showPatient(turn, result.patient, done));
   } catch (error) {
+    if (error instanceof DuplicatePatientError) return forTapper(duplicateWarning(turn, error, { name: input.name, requestId: input.requestId, fields: fieldsOf(input) }));
     if (!isValidationError(error)) throw error;
     const form = { mode: 'create' as const, requestId: input.requestId };
     return forTapper(await showForm(turn, form, { values, notice: refusal(turn, error) }));

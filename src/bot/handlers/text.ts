@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { executeAction, plain, VERBS } from '../../cards/adaptive';
 import { t } from '../../i18n/messages';
 import { helpCard, messageCard } from '../../cards/helpCard';
+import { DuplicatePatientError } from '../../domain/errors';
 import { isSuperuser } from '../../domain/team';
 import { parseCommand, suggestCommand } from '../commandParser';
 import { forTapper, isDomainError, notice, refusal, sendCard, sendPatientCard, sendText, showForm, showPatient, type Turn } from '../turn';
@@ -28,12 +29,11 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
         return sendCard(turn, await showForm(turn, { mode: 'create', requestId: turn.deps.newId() }));
       }
       try {
-        const warning = await duplicateWarning(turn, { name: command.name, requestId: turn.deps.newId() });
-        if (warning) return await sendCard(turn, warning);
         const { patient } = await turn.deps.patients.add(turn.teamId, turn.actor, { name: command.name });
         const done = notice(turn, 'done.created', 'Good', { number: patient.number });
         return await sendPatientCard(turn, patient, await showPatient(turn, patient, done));
       } catch (error) {
+        if (error instanceof DuplicatePatientError) return await sendCard(turn, duplicateWarning(turn, error, { name: command.name, requestId: turn.deps.newId() }));
         if (!isDomainError(error)) throw error;
         await turn.context.sendActivity(refusal(turn, error).text);
         return;
