@@ -104,6 +104,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     alerts: dispatcher,
     channels: new ChannelBook(alertRepository),
     posted: new PostedCards(),
+    devLocale: config.devLocale,
     retention,
     clock,
     logger,

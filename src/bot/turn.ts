@@ -27,6 +27,8 @@ export interface BotDeps {
   alerts: Pick<AlertDispatcher, 'acknowledge'>;
   channels: ChannelBook;
   posted: PostedCards;
+  /** Local runs only (DEV_LOCALE): the locale assumed instead of the activity's. */
+  devLocale?: string;
   /** Purge preview and exclusion (superusers). */
   retention: RetentionService;
   clock: Clock;
@@ -107,7 +109,7 @@ function newTurn(context: TurnContext, deps: BotDeps): Turn {
     deps,
     teamId,
     actor,
-    lang: langOf(activity.locale),
+    lang: langOf(deps.devLocale ?? activity.locale),
     log,
     settings: () => (settings ??= deps.teams.settings(teamId, actor)),
   };
