@@ -92,8 +92,8 @@ describe('patient list in the Playground', () => {
     expect(rows.slice(2)).toEqual([5, 4]);
     expect(list.text).toContain('À SURVEILLER · Appétit en baisse');
 
-    await ui.setPhoneViewport({ width: 390, height: 844 });
     const card = await ui.askBot('voir #3', { withCard: true, contains: 'Dernière note' });
+    await ui.setPhoneViewport({ width: 390, height: 844 });
     const body = card.locator.locator('.ac-adaptiveCard').first();
     await body.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     const note = body.getByText('Pansement refait au talon gauche', { exact: false }).first();
