@@ -24,7 +24,8 @@ export function alertCard(alert: Alert, lang: Lang, options: { reminder?: boolea
   return expand(template, {
     entities: mentions,
     style: alert.urgent ? 'attention' : 'warning',
-    titleColor: alert.urgent ? 'Attention' : 'Warning',
+    // Teams draws Warning text in a light yellow: the yellow band carries the level, the title stays dark.
+    titleColor: alert.urgent ? 'Attention' : 'Default',
     reminder: options.reminder
       ? t(lang, 'alert.reminder', { count: alert.reminders.sent, max: options.maxReminders ?? DEFAULT_ALERT_POLICY.maxReminders })
       : null,

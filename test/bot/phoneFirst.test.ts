@@ -120,7 +120,7 @@ describe('confirmation instead of reposts', () => {
     const { number } = await add('Carte Postée');
     const changed = await bot.say(`note #${number} Tension 130/80`);
     const line = cardOf(changed.sent.find((c) => c.method === 'POST'));
-    expect(textsOf(line)).toContain(`Note ajoutée au patient #${number}.`);
+    expect(textsOf(line)).toContain(`✓ Note ajoutée au patient #${number}.`);
     expect(textsOf(line)).not.toContain('Plus de détails');
     expect(action(line, `Ouvrir #${number}`).data).toEqual(expect.objectContaining({ verb: 'patient.open' }));
     const put = changed.sent.find((c) => c.method === 'PUT');

@@ -151,6 +151,12 @@ describe.each(ALL)('$name', ({ card }) => {
   });
 });
 
+it('writes a confirmation in dark text with a check mark: Teams’ light theme draws “Good” in a light green', () => {
+  const card = messageCard({ text: 'Patient #3 modifié.', color: 'Good' }, 'fr') as any;
+  expect(card.body[0].inlines[0]).toEqual(expect.objectContaining({ text: '✓ Patient #3 modifié.', color: 'Default' }));
+  expect(JSON.stringify(cards('fr').map((c) => c.card))).not.toMatch(/"color":"(Good|Warning)"/);
+});
+
 it('gives the flag badge words and an emoji, dark text on its band, never colour alone', () => {
   for (const lang of ['fr', 'en'] as const) {
     const texts = textColours(listCard(page([urgent, watched]), 'active', 1, lang));

@@ -77,7 +77,8 @@ describe('patient list in the Playground', () => {
   }, 180_000);
 
   it('lists a flagged patient first, and her compact card shows the latest note on the first screen of a 390 × 844 phone', async () => {
-    await ui.setDesktopViewport();
+    // A 390 × 844 phone from the start (switching while a card is drawn races the Playground's re-render).
+    await ui.setPhoneViewport({ width: 390, height: 844 });
     await ui.askBot('ajouter patient Ginette Ancienne-Activité', { withCard: true, contains: 'Patient #3 ajouté.' });
     await ui.askBot('modifier chambre #3 3B-12', { withCard: true, contains: 'Patient #3 modifié.' });
     await ui.askBot('note #3 Pansement refait au talon gauche, douleur 3/10; la fille passera jeudi.', { withCard: true, contains: 'Note ajoutée au patient #3.' });
@@ -93,7 +94,6 @@ describe('patient list in the Playground', () => {
     expect(list.text).toContain('À SURVEILLER · Appétit en baisse');
 
     const card = await ui.askBot('voir #3', { withCard: true, contains: 'Dernière note' });
-    await ui.setPhoneViewport({ width: 390, height: 844 });
     const body = card.locator.locator('.ac-adaptiveCard').first();
     await body.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     const note = body.getByText('Pansement refait au talon gauche', { exact: false }).first();
