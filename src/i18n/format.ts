@@ -10,7 +10,10 @@ dayjs.extend(timezone);
 /** Québec's time zone: every team of the network is in it, and the server runs in UTC. */
 export const TIME_ZONE = 'America/Toronto';
 
-/** French writes the first of the month « 1er » and the time « 16 h 34 » (Office québécois de la langue française). */
+/**
+ * French writes the first of the month « 1er » and the time « 16 h 34 » (Office québécois de la
+ * langue française), with no-break spaces so that a narrow card never splits the time.
+ */
 function frenchDay(date: dayjs.Dayjs): string {
   return date.date() === 1 ? '1er' : String(date.date());
 }
@@ -21,7 +24,7 @@ function local(iso: string, lang: Lang): dayjs.Dayjs {
 
 export function formatDateTime(iso: string, lang: Lang): string {
   const date = local(iso, lang);
-  return lang === 'fr' ? `${frenchDay(date)} ${date.format('MMM YYYY, H [h] mm')}` : date.format('MMM D, YYYY, h:mm A');
+  return lang === 'fr' ? `${frenchDay(date)} ${date.format('MMM YYYY, H[\u00a0h\u00a0]mm')}` : date.format('MMM D, YYYY, h:mm A');
 }
 
 export function formatDate(iso: string, lang: Lang): string {

@@ -196,7 +196,7 @@ it('shows the stored values translated in history and alert cards, and no « (vi
   expect(fr).toContain('Statut : Actif → Inactif');
   expect(fr).toContain('Raison : Absence temporaire');
   expect(fr).toContain('Date de naissance : 1er février 1938');
-  expect(fr).toContain('1er déc. 2026, 16 h 34');
+  expect(fr).toContain('1er déc. 2026, 16\u00a0h\u00a034');
   expect(fr).toContain('2 changements · page 1');
   expect(fr).not.toMatch(/\(vide\)|active|inactive|leave/);
   const en = textsOf(historyCard(absent, history, 1, undefined, 'en')).join('\n');

@@ -63,7 +63,7 @@ it('lists a page of patients with number, name, reason, date and an Exclude butt
   expect(texts).toContain(`#1 · ${LONG_FRENCH_NAME} 1`);
   expect(texts).toContain('Congé (fin du suivi) · inactif depuis le 20 nov. 2024');
   expect(texts).toContain('Décès · inactif depuis le 20 nov. 2024');
-  expect(texts.join('\n')).toContain('Prochaine épuration : 26 nov. 2026, 3 h 00');
+  expect(texts.join('\n')).toContain('Prochaine épuration : 26 nov. 2026, 3\u00a0h\u00a000');
   expect(texts.join('\n')).toContain('plus de 24 mois');
   expect(texts).toContain('23 patients seraient effacés · page 1 sur 3');
   const excludes = actionsOf(fr).filter((a) => a.title === 'Exclure');
