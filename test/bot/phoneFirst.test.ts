@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config';
 import { action, ALICE, BOB, BotHarness, cardOf, textsOf, type Person, type TurnResult } from '../support/botHarness';
 
 const bot = new BotHarness();
@@ -148,4 +149,19 @@ it('records the first superuser’s display name on their first message', async 
   await bot.say('aide', ALICE, team);
   const settings = textsOf(cardOf((await bot.say('paramètres', ALICE, team)).sent[0]));
   expect(settings).toContain('Superutilisateurs : Alice Tremblay');
+});
+
+describe('newcomer in French', () => {
+  const dev = new BotHarness();
+  beforeAll(() => dev.start({ env: { DEV_LOCALE: 'fr-CA' } }));
+  afterAll(() => dev.stop());
+
+  it('answers in French with DEV_LOCALE=fr-CA, whatever locale the Playground stamps', async () => {
+    expect(textsOf(cardOf((await dev.say('help', BOB)).sent[0]))).toContain('Contact Télésanté : commandes');
+  });
+
+  it('refuses DEV_LOCALE where Bot Framework authentication is on', () => {
+    const env = { BOT_ID: '00000000-0000-4000-8000-000000000001', BOT_TENANT_ID: 't', DEV_LOCALE: 'fr-CA' } as NodeJS.ProcessEnv;
+    expect(() => loadConfig(env)).toThrow(/DEV_LOCALE is for local runs only/);
+  });
 });

@@ -178,6 +178,11 @@ it('keeps the rows in the order the store gives (urgent, attention, the rest) an
   expect(texts).toEqual(expect.arrayContaining(['Actifs (41)', 'Signalés (3)', 'Mes suivis', 'Inactifs (6)']));
 });
 
+it('shows the birth date and room that tell namesakes apart on the choice card', () => {
+  const texts = textsOf(choiceCard('caron', [plain, discharged], { kind: 'show' }, 'fr'));
+  expect(texts).toContain('né(e) le 1er février 1938 · CHSLD Saint-Jean-Baptiste, unité 3B, lit 12');
+});
+
 it('never repeats a status the title already says', () => {
   for (const lang of ['fr', 'en'] as const) {
     for (const { card, filter } of cards(lang).filter((c) => c.filter)) {
