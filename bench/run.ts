@@ -81,7 +81,19 @@ const LAST = [
 const PARTICLES = ['de la', 'du', 'de', 'des'];
 const PLACES = ['Chaudière-Appalaches', 'Rivière-du-Loup', 'Sainte-Anne-de-Beaupré', 'Val-d’Or', 'Trois-Rivières', 'Île-d’Orléans'];
 
+/** A name the team does not have yet: adding a namesake asks first (duplicate warning), which is not what `add` measures. */
+const usedNames = new Set<string>();
 function patientName(n: number): string {
+  for (;;) {
+    const name = anyPatientName(n);
+    if (!usedNames.has(name)) {
+      usedNames.add(name);
+      return name;
+    }
+  }
+}
+
+function anyPatientName(n: number): string {
   const first = pick(FIRST);
   if (n % 25 === 0) {
     // Long compound names: the longest ones are close to the 100-character limit.

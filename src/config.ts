@@ -22,6 +22,7 @@ const schema = z
       .default('')
       .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean)),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DEV_LOCALE: optionalText.pipe(z.string().regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, 'DEV_LOCALE must look like fr-CA or en-US').optional()),
   })
   .superRefine((env, ctx) => {
     if (env.BOT_ID && env.BOT_TYPE !== 'MultiTenant' && !env.BOT_TENANT_ID) {
@@ -33,6 +34,9 @@ const schema = z
     // A managed identity has no secret: a password there is a setting left over or put in the wrong place.
     if (env.BOT_TYPE === 'UserAssignedMsi' && env.BOT_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['BOT_PASSWORD'], message: 'BOT_PASSWORD must not be set with BOT_TYPE=UserAssignedMsi (a managed identity has no secret)' });
+    }
+    if (env.BOT_ID && env.DEV_LOCALE) {
+      ctx.addIssue({ code: 'custom', path: ['DEV_LOCALE'], message: 'DEV_LOCALE is for local runs only (it replaces every person’s Teams locale)' });
     }
     if (env.BOT_ID && env.BOT_TYPE !== 'UserAssignedMsi' && !env.BOT_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['BOT_PASSWORD'], message: `BOT_PASSWORD is required with BOT_TYPE=${env.BOT_TYPE}` });
@@ -48,6 +52,8 @@ export interface Config {
   /** Tenants served; empty: the bot's own tenant in production, any tenant locally. */
   allowedTenantIds: string[];
   logLevel: string;
+  /** Local runs: the locale assumed for every activity (the Playground always sends en-US). */
+  devLocale?: string;
 }
 
 export class ConfigError extends Error {}
@@ -66,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cosmos: { endpoint: e.COSMOS_ENDPOINT, database: e.COSMOS_DATABASE, container: e.COSMOS_CONTAINER, localPort: e.COSMOS_LOCAL_PORT },
     allowedTenantIds: e.ALLOWED_TENANT_IDS,
     logLevel: e.LOG_LEVEL,
+    devLocale: e.DEV_LOCALE,
   };
 }
 

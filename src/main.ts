@@ -5,7 +5,7 @@ import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder'
 import type { Logger } from 'pino';
 import { createApp } from './bot/app';
 import { BotMessenger } from './bot/messenger';
-import { ChannelBook } from './bot/turn';
+import { ChannelBook, PostedCards } from './bot/turn';
 import { type AlertPolicy, DEFAULT_ALERT_POLICY } from './domain/alerts';
 import { AlertDispatcher } from './notifications/dispatcher';
 import { CosmosAlertRepository } from './store/cosmosAlertRepository';
@@ -99,7 +99,8 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     sweepMs: options.sweepMs,
     log: logger.child({ component: 'alerts' }),
   });
-  const patients = new PatientService(new CosmosPatientRepository(container), { clock, alertPolicy, onAlert: (teamId) => dispatcher.kick(teamId) });
+  const patientRepository = new CosmosPatientRepository(container);
+  const patients = new PatientService(patientRepository, { clock, alertPolicy, onAlert: (teamId) => dispatcher.kick(teamId) });
   const retentionRepository = new CosmosRetentionRepository(container);
   const cosmosJournal = new CosmosAccessJournal(container);
   const journal = options.journal?.(cosmosJournal) ?? cosmosJournal;
@@ -128,6 +129,8 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     anyFileHost: !config.bot,
     alerts: dispatcher,
     channels: new ChannelBook(alertRepository),
+    posted: new PostedCards(),
+    devLocale: config.devLocale,
     retention,
     journal,
     releve,
@@ -140,6 +143,8 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   dispatcher.start();
   purge.start();
   releveJob.start();
+  // Patients stored before the list ranked flags get the new sort key once; until then they list last.
+  void rekeyLegacyPatients(alertRepository, patientRepository, logger);
   await new Promise<void>((resolve) => http.server.listen(config.port, '0.0.0.0', resolve));
   const address = http.server.address();
   logger.info({ port: address.port, auth: Boolean(config.bot), store: local ? 'local' : 'azure' }, 'bot listening on /api/messages');
@@ -160,4 +165,14 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
       await local?.close();
     },
   };
+}
+
+async function rekeyLegacyPatients(teams: CosmosAlertRepository, patients: CosmosPatientRepository, logger: Logger): Promise<void> {
+  try {
+    let rewritten = 0;
+    for (const teamId of await teams.teams()) rewritten += await patients.rekeyLegacy(teamId);
+    if (rewritten > 0) logger.info({ rewritten }, 'list sort keys rewritten');
+  } catch (error) {
+    logger.warn({ err: error }, 'could not rewrite the list sort keys; those patients list last until they change');
+  }
 }

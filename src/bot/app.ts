@@ -2,7 +2,7 @@ import { Application, type TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { type Verb, VERBS } from '../cards/adaptive';
 import { createPatient, openAddForm, openEditForm, updatePatient } from './handlers/patientForm';
-import { openPatient, pagelist, pickPatient, showHelp } from './handlers/browse';
+import { openPatient, pagelist, pickPatient, showFollowing, showHelp } from './handlers/browse';
 import { type CardHandler, guarded } from './handlers/cardHandler';
 import { acknowledgeAlert } from './handlers/alerts';
 import { flagPatient, followPatient, openFlagForm, unflagPatient, unfollowPatient } from './handlers/flags';
@@ -12,7 +12,7 @@ import { excludeFromPurge, pagePurgePreview } from './handlers/purge';
 import { attachedFile, checkImportForTeam, confirmImport, exportForTeam, handleAttachedFile, uploadExport } from './handlers/transfer';
 import { pageHistory, saveSettings } from './handlers/team';
 import { acknowledgeReleve, pageReleve } from './handlers/releve';
-import { handleText } from './handlers/text';
+import { handleText, runSuggestion } from './handlers/text';
 import { messageCard } from '../cards/helpCard';
 import { pageJournal } from './handlers/journal';
 import { t } from '../i18n/messages';
@@ -23,6 +23,8 @@ import { type BotDeps, notice, sendPlainText, sendText, turnOf, updatePostedCard
 const CARD_ROUTES: Record<Verb, CardHandler> = {
   [VERBS.open]: openPatient,
   [VERBS.listPage]: pagelist,
+  [VERBS.following]: showFollowing,
+  [VERBS.runSuggestion]: runSuggestion,
   [VERBS.pick]: pickPatient,
   [VERBS.help]: showHelp,
   [VERBS.addForm]: openAddForm,

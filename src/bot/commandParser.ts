@@ -1,4 +1,4 @@
-import { type EditableField, type FlagLevel, type InactiveReason } from '../domain/patient';
+import { type EditableField, type FlagLevel, inactiveReasonOf, type InactiveReason } from '../domain/patient';
 import type { ListFilter } from '../domain/ports';
 import { fold } from '../domain/text';
 
@@ -61,12 +61,6 @@ const FIELD_WORDS: Record<string, EditableField> = {
   allergy: 'allergy', allergies: 'allergy', allergie: 'allergy',
   code: 'codeStatus', codestatus: 'codeStatus', niveau: 'codeStatus', nds: 'codeStatus',
   family: 'familyContact', contact: 'familyContact', proche: 'familyContact', famille: 'familyContact',
-};
-
-const REASON_WORDS: Record<string, InactiveReason> = {
-  leave: 'leave', conge: 'leave',
-  discharge: 'discharge', discharged: 'discharge', depart: 'discharge', congedie: 'discharge',
-  death: 'death', deceased: 'death', deces: 'death', decede: 'death', decedee: 'death',
 };
 
 const LIST_WORDS: Record<string, ListFilter> = {
@@ -172,11 +166,14 @@ function set(rest: Token[], text: string): Command {
 }
 
 function inactive(rest: Token[]): Command {
-  const last = rest[rest.length - 1];
-  const reason = last && rest.length > 1 ? REASON_WORDS[last.word] : undefined;
-  const refTokens = reason ? rest.slice(0, -1) : rest;
+  // The reason is the last one, two or three words (`fin de suivi`); the patient is what comes before.
+  const matched = [3, 2, 1]
+    .filter((n) => rest.length > n)
+    .map((n) => ({ n, reason: inactiveReasonOf(rest.slice(-n).map((t) => t.word).join(' ')) }))
+    .find((m) => m.reason !== undefined);
+  const refTokens = matched ? rest.slice(0, -matched.n) : rest;
   if (refTokens.length !== 1 || !refTokens[0]) return { kind: 'usage', command: 'inactive' };
-  return reason ? { kind: 'inactive', ref: refTokens[0].raw, reason } : { kind: 'inactive', ref: refTokens[0].raw };
+  return matched?.reason ? { kind: 'inactive', ref: refTokens[0].raw, reason: matched.reason } : { kind: 'inactive', ref: refTokens[0].raw };
 }
 
 /** Commands that take exactly one patient reference. */
@@ -210,4 +207,51 @@ function releve(rest: Token[]): Command {
 function releveTimes(rest: Token[]): Command {
   const none = rest.length === 1 && ['aucune', 'aucun', 'none'].includes(rest[0]!.word);
   return { kind: 'releveTimes', none, times: none ? [] : rest.map((token) => token.raw) };
+}
+
+/** How a suggested command is written (the phrases above are folded: no accents). */
+const SPELLED: Record<string, string> = {
+  parametres: 'paramètres',
+  reactiver: 'réactiver',
+  desactiver: 'désactiver',
+  'apercu epuration': 'aperçu épuration',
+};
+
+/** Edit distance (insert, delete, substitute, swap two neighbours) between two short strings. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * A known command close to what was typed (`ajoute patient Lucie` → `ajouter patient Lucie`,
+ * `inactif #4` → `mettre inactif #4`), or undefined. The rest of the text is kept as typed.
+ */
+export function suggestCommand(input: string): string | undefined {
+  const text = input.trim();
+  const tokens = tokenize(text);
+  let best: { score: number; words: string[]; used: number } | undefined;
+  for (const [words] of PHRASES) {
+    // A phrase typed without its leading verb (`inactif #4` for `mettre inactif #4`) counts as one edit.
+    const shapes = [{ typed: words, penalty: 0 }, ...(words.length === 2 && ['mettre', 'set'].includes(words[0]!) ? [{ typed: words.slice(1), penalty: 1 }] : [])];
+    for (const { typed, penalty } of shapes) {
+      const wanted = typed.join(' ');
+      if (tokens.length < typed.length || wanted.length < 3) continue;
+      const score = distance(tokens.slice(0, typed.length).map((t) => t.word).join(' '), wanted) + penalty;
+      const allowed = wanted.length <= 4 ? 1 : 2;
+      if (score > 0 && score <= allowed && (!best || score < best.score)) best = { score, words, used: typed.length };
+    }
+  }
+  if (!best) return undefined;
+  const phrase = best.words.join(' ');
+  const next = tokens[best.used];
+  return [SPELLED[phrase] ?? phrase, next ? text.slice(next.index) : ''].join(' ').trim();
 }

@@ -3,10 +3,12 @@ import type { Logger } from 'pino';
 import { type AdaptiveCard, markdownEscaped, type Notice } from '../cards/adaptive';
 import { messageCard } from '../cards/helpCard';
 import { DomainError } from '../domain/errors';
-import { type FieldView, fieldViews } from '../cards/fields';
+import { type FieldView, fieldLabel, fieldViews } from '../cards/fields';
+import { executeAction, VERBS } from '../cards/adaptive';
+import { formatDay } from '../i18n/format';
 import { type FormValues, patientFormCard } from '../cards/formCards';
 import { patientCard } from '../cards/patientCard';
-import type { Actor, Patient } from '../domain/patient';
+import type { Actor, EditableField, Patient } from '../domain/patient';
 import type { TeamSettings } from '../domain/team';
 import type { TeamService } from '../domain/teamService';
 import type { Clock, MutationResult, PatientService } from '../domain/patientService';
@@ -26,6 +28,9 @@ export interface BotDeps {
   tenantAllowed: (tenantId: string | undefined) => boolean;
   alerts: Pick<AlertDispatcher, 'acknowledge'>;
   channels: ChannelBook;
+  posted: PostedCards;
+  /** Local runs only (DEV_LOCALE): the locale assumed instead of the activity's. */
+  devLocale?: string;
   /** Purge preview and exclusion (superusers). */
   retention: RetentionService;
   /** Every display of patients' information is recorded here first (src/bot/journal.ts). */
@@ -48,6 +53,28 @@ export class ChannelBook {
     if (this.known.get(teamId) === key) return;
     await this.repo.saveChannel(teamId, address);
     this.known.set(teamId, key);
+  }
+}
+
+/**
+ * Remembers the latest patient card posted in each conversation, so that a typed change can
+ * redraw it instead of posting the whole card again. In memory and bounded: after a restart, or
+ * on another instance, a typed change just answers with its confirmation line.
+ */
+export class PostedCards {
+  private readonly ids = new Map<string, string>();
+
+  constructor(private readonly max = 2000) {}
+
+  remember(conversationId: string, patientId: string, activityId: string): void {
+    const key = `${conversationId}\n${patientId}`;
+    this.ids.delete(key);
+    this.ids.set(key, activityId);
+    if (this.ids.size > this.max) this.ids.delete(this.ids.keys().next().value as string);
+  }
+
+  find(conversationId: string, patientId: string): string | undefined {
+    return this.ids.get(`${conversationId}\n${patientId}`);
   }
 }
 
@@ -88,7 +115,7 @@ function newTurn(context: TurnContext, deps: BotDeps): Turn {
     deps,
     teamId,
     actor,
-    lang: langOf(activity.locale),
+    lang: langOf(deps.devLocale ?? activity.locale),
     log,
     settings: () => (settings ??= deps.teams.settings(teamId, actor)),
   };
@@ -109,10 +136,51 @@ export async function showForm(
   return patientFormCard(turn.lang, target, { ...options, now: turn.deps.clock.now(), fields: await teamFields(turn) });
 }
 
-/** The patient card as this team shows it. */
+/** The patient card as this team shows it, drawn for the person who acts (their follow button). */
 export async function showPatient(turn: Turn, patient: Patient, notice?: Notice): Promise<AdaptiveCard> {
   await journal(turn, 'patientShown', [patient]);
-  return patientCard(patient, turn.lang, { notice, now: turn.deps.clock.now(), fields: await teamFields(turn) });
+  return patientCard(patient, turn.lang, { notice, now: turn.deps.clock.now(), fields: await teamFields(turn), viewerId: turn.actor.id });
+}
+
+/** Posts a patient card and remembers it, so that later typed changes redraw it in place. */
+export async function sendPatientCard(turn: Turn, patient: Patient, card: AdaptiveCard): Promise<void> {
+  const response = await turn.context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+  if (response?.id) turn.deps.posted.remember(turn.context.activity.conversation.id, patient.id, response.id);
+}
+
+/** Dates just saved, written out in words: some Teams date pickers have shifted a date by a day. */
+export async function writtenDates(turn: Turn, patient: Patient, fields: readonly EditableField[]): Promise<string[]> {
+  const labels = await teamFields(turn);
+  return (['dateOfBirth', 'ptiDate'] as const)
+    .filter((field) => fields.includes(field) && patient[field])
+    .map((field) =>
+      t(turn.lang, 'done.dateWritten', { field: labels.find((l) => l.field === field)?.label ?? t(turn.lang, `field.${field}`), date: formatDay(patient[field]!, turn.lang) }),
+    );
+}
+
+/**
+ * A typed change answers with one short line and an Open button, not a new full card; the
+ * patient card posted earlier in this conversation, if any, is redrawn for everyone.
+ */
+export async function confirmChange(turn: Turn, result: MutationResult, doneKey: MessageKey, fields: readonly EditableField[] = []): Promise<AdaptiveCard> {
+  const { patient } = result;
+  const line = result.changed ? t(turn.lang, doneKey, { number: patient.number }) : t(turn.lang, 'done.unchanged');
+  const text = [line, ...(result.changed ? await writtenDates(turn, patient, fields) : [])].join(' ');
+  if (result.changed) await redrawPosted(turn, patient);
+  const open = executeAction(t(turn.lang, 'action.openNumber', { number: patient.number }), VERBS.open, { patientId: patient.id });
+  return messageCard({ text, color: result.changed ? 'Good' : 'Default' }, turn.lang, [open]);
+}
+
+async function redrawPosted(turn: Turn, patient: Patient): Promise<void> {
+  const conversation = turn.context.activity.conversation.id;
+  const id = turn.deps.posted.find(conversation, patient.id);
+  if (!id) return;
+  const card = await patientCard(patient, turn.lang, { now: turn.deps.clock.now(), fields: await teamFields(turn) });
+  try {
+    await turn.context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id });
+  } catch (error) {
+    turn.log.warn({ err: error }, 'could not redraw the posted patient card');
+  }
 }
 
 /** The patient card after a change: what was done, or that nothing needed changing. */
@@ -130,7 +198,7 @@ export function notice(turn: Turn, key: MessageKey, color: Notice['color'], para
 /** A domain refusal in the person's language. */
 export function refusal(turn: Turn, error: DomainError): Notice {
   const params = { ...error.params };
-  if (typeof params.field === 'string') params.field = t(turn.lang, `field.${params.field}` as MessageKey);
+  if (typeof params.field === 'string') params.field = fieldLabel(params.field, turn.lang);
   return { text: t(turn.lang, `error.${error.code}`, params), color: 'Attention' };
 }
 

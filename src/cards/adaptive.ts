@@ -21,6 +21,8 @@ export const VERBS = {
   setInactive: 'patient.inactive',
   setActive: 'patient.active',
   listPage: 'list.page',
+  following: 'list.following',
+  runSuggestion: 'command.suggestion',
   pick: 'patient.pick',
   help: 'help',
   flagForm: 'patient.flagForm',

@@ -3,7 +3,7 @@ import { DEFAULT_ALERT_POLICY } from '../domain/alerts';
 import { formatDateTime } from '../i18n/format';
 import { type Lang, t } from '../i18n/messages';
 import { type AdaptiveCard, executeAction, expand, MARKDOWN_CHARACTERS, plain, VERBS } from './adaptive';
-import { fieldLabel } from './fields';
+import { changeText } from './fields';
 import template from './templates/alert.json';
 
 /**
@@ -19,7 +19,6 @@ function atName(name: string): string {
  * an @mention of each follower (so Teams pushes it to their phones), Open and Acknowledge.
  */
 export function alertCard(alert: Alert, lang: Lang, options: { reminder?: boolean; maxReminders?: number } = {}): AdaptiveCard {
-  const empty = t(lang, 'alert.empty');
   const mentions = alert.mentions.map((person) => ({
     type: 'mention',
     text: `<at>${atName(person.name)}</at>`,
@@ -28,18 +27,14 @@ export function alertCard(alert: Alert, lang: Lang, options: { reminder?: boolea
   return expand(template, {
     entities: mentions,
     style: alert.urgent ? 'attention' : 'warning',
-    titleColor: alert.urgent ? 'Attention' : 'Warning',
+    // Teams draws Warning text in a light yellow: the yellow band carries the level, the title stays dark.
+    titleColor: alert.urgent ? 'Attention' : 'Default',
     reminder: options.reminder
       ? t(lang, 'alert.reminder', { count: alert.reminders.sent, max: options.maxReminders ?? DEFAULT_ALERT_POLICY.maxReminders })
       : null,
-    title: `${alert.urgent ? `⚠ ${t(lang, 'flag.urgent')} · ` : ''}${t(lang, 'alert.title', { number: alert.patientNumber, name: plain(alert.patientName) })}`,
+    title: `${alert.urgent ? `🔴 ${t(lang, 'flag.urgent')} · ` : ''}${t(lang, 'alert.title', { number: alert.patientNumber, name: plain(alert.patientName) })}`,
     changes: alert.changes.map((change) => ({
-      line: t(lang, 'alert.change', {
-        by: plain(change.by.name),
-        field: fieldLabel(change.field, lang),
-        old: plain(change.old ?? empty),
-        new: plain(change.new ?? empty),
-      }),
+      line: t(lang, 'alert.change', { by: plain(change.by.name), change: changeText(change, lang) }),
     })),
     mentionLine: mentions.length ? t(lang, 'alert.for', { mentions: mentions.map((m) => m.text).join(', ') }) : null,
     acknowledged: alert.acknowledged

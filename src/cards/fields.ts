@@ -1,6 +1,9 @@
 import type { EditableField } from '../domain/patient';
 import { DEFAULT_FIELDS, enabledFields, type TeamSettings } from '../domain/team';
+import type { FieldChange } from '../domain/history';
 import { isMessageKey, type Lang, t } from '../i18n/messages';
+import { shownValue } from '../i18n/values';
+import { plain } from './adaptive';
 
 /** A field as the team shows it: only the fields it uses, under its own labels. */
 export interface FieldView {
@@ -17,4 +20,19 @@ export function fieldViews(lang: Lang, settings?: Pick<TeamSettings, 'fields'>):
 export function fieldLabel(field: string, lang: Lang): string {
   const key = `field.${field}`;
   return isMessageKey(key) ? t(lang, key) : field;
+}
+
+const VALUE_MAX = 120;
+
+function shown(field: string, value: string | undefined, lang: Lang): string {
+  if (value === undefined) return t(lang, 'alert.empty');
+  const text = shownValue(field, value, lang);
+  return plain(text.length > VALUE_MAX ? `${text.slice(0, VALUE_MAX - 1)}…` : text);
+}
+
+/** One change as history and alert cards show it, stored values translated; a value set for the first time has no « (vide) → ». */
+export function changeText(change: FieldChange, lang: Lang): string {
+  const field = fieldLabel(change.field, lang);
+  if (change.old === undefined) return t(lang, 'history.set', { field, new: shown(change.field, change.new, lang) });
+  return t(lang, 'history.change', { field, old: shown(change.field, change.old, lang), new: shown(change.field, change.new, lang) });
 }

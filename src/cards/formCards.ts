@@ -1,4 +1,4 @@
-import { EDITABLE_FIELDS, type EditableField, FIELD_MAX, FLAG_REASON_MAX, INACTIVE_REASONS, NAME_MAX, NOTE_MAX, type Patient } from '../domain/patient';
+import { EDITABLE_FIELDS, type EditableField, INACTIVE_REASONS, type Patient } from '../domain/patient';
 import { type Lang, t } from '../i18n/messages';
 import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, plainBlock, VERBS } from './adaptive';
 import { journalRetention, LABEL_MAX, LIST_NAME_MAX, type TeamSettings } from '../domain/team';
@@ -26,7 +26,6 @@ function fieldInput({ field, label }: FieldView, value: string | undefined, lang
   return {
     type: 'Input.Text',
     ...common,
-    maxLength: FIELD_MAX[field],
     ...((field === 'reason' || field === 'address') && { isMultiline: true }),
     ...(field === 'phone' && { style: 'Tel' }),
   };
@@ -49,7 +48,6 @@ export function patientFormCard(
       label: t(lang, 'field.name'),
       placeholder: t(lang, 'placeholder.name'),
       value: values.name ?? '',
-      maxLength: NAME_MAX,
       isRequired: true,
       errorMessage: t(lang, 'form.required'),
     },
@@ -78,7 +76,6 @@ export function noteFormCard(
     placeholder: t(lang, 'placeholder.note'),
     value: options.values?.note ?? '',
     isMultiline: true,
-    maxLength: NOTE_MAX,
     isRequired: true,
     errorMessage: t(lang, 'error.noteRequired'),
   };
@@ -94,20 +91,28 @@ export function noteFormCard(
   );
 }
 
-export function inactiveFormCard(patient: Patient, lang: Lang, options: { notice?: Notice } = {}): AdaptiveCard {
-  const input = {
+/** No reason is preselected: a wrong default (discharge for an absence) would be costly. The comment is optional. */
+export function inactiveFormCard(patient: Patient, lang: Lang, options: { notice?: Notice; values?: { reason?: string; comment?: string } } = {}): AdaptiveCard {
+  const reason = {
     type: 'Input.ChoiceSet',
     id: 'reason',
     label: t(lang, 'field.inactiveReason'),
     style: 'expanded',
     isRequired: true,
     errorMessage: t(lang, 'usage.inactive'),
-    value: 'leave',
-    choices: INACTIVE_REASONS.map((reason) => ({ title: t(lang, `inactive.${reason}`), value: reason })),
+    value: options.values?.reason ?? '',
+    choices: INACTIVE_REASONS.map((value) => ({ title: t(lang, `inactive.${value}`), value })),
+  };
+  const comment = {
+    type: 'Input.Text',
+    id: 'comment',
+    label: t(lang, 'field.inactiveComment'),
+    placeholder: t(lang, 'placeholder.inactiveComment'),
+    value: options.values?.comment ?? '',
   };
   return render(
     t(lang, 'form.inactive', { number: patient.number, name: plain(patient.name) }),
-    [input],
+    [reason, comment],
     [
       executeAction(t(lang, 'action.confirm'), VERBS.setInactive, { patientId: patient.id, version: patient.version }, { style: 'destructive', inputs: true }),
       executeAction(t(lang, 'action.cancel'), VERBS.open, { patientId: patient.id }, { inputs: false }),
@@ -133,7 +138,6 @@ export function flagFormCard(patient: Patient, lang: Lang, options: { values?: {
     id: 'reason',
     label: t(lang, 'field.flagReason'),
     value: options.values?.reason ?? patient.flag?.reason ?? '',
-    maxLength: FLAG_REASON_MAX,
     isRequired: true,
     errorMessage: t(lang, 'error.flagReasonRequired'),
   };

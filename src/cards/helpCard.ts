@@ -1,5 +1,5 @@
 import { type Lang, type MessageKey, t } from '../i18n/messages';
-import { type AdaptiveCard, executeAction, expand, type Notice, VERBS } from './adaptive';
+import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, VERBS } from './adaptive';
 import helpTemplate from './templates/help.json';
 import messageTemplate from './templates/message.json';
 
@@ -24,10 +24,10 @@ export function helpCard(lang: Lang, options: { notice?: Notice; superuserOf?: s
 }
 
 /** A card that only says something (a refusal after a tap), with a way back to the list. */
-export function messageCard(notice: Notice, lang: Lang): AdaptiveCard {
+export function messageCard(notice: Notice, lang: Lang, actions?: ExecuteAction[]): AdaptiveCard {
   return expand(messageTemplate, {
     notice,
-    actions: [executeAction(t(lang, 'action.list'), VERBS.listPage, { filter: 'active' })],
+    actions: actions ?? [executeAction(t(lang, 'action.list'), VERBS.listPage, { filter: 'active' })],
     disclaimer: t(lang, 'disclaimer'),
   });
 }

@@ -1,33 +1,25 @@
 import type { HistoryRecord } from '../domain/history';
 import type { Patient } from '../domain/patient';
 import { formatDateTime } from '../i18n/format';
-import { type Lang, t } from '../i18n/messages';
+import { type Lang, t, tn } from '../i18n/messages';
 import { type AdaptiveCard, executeAction, expand, plain, VERBS } from './adaptive';
-import { fieldLabel } from './fields';
+import { changeText } from './fields';
 import template from './templates/history.json';
 
 export const HISTORY_PAGE_SIZE = 10;
-const VALUE_MAX = 120;
-
-function shown(value: string | undefined, lang: Lang): string {
-  if (value === undefined) return t(lang, 'alert.empty');
-  return plain(value.length > VALUE_MAX ? `${value.slice(0, VALUE_MAX - 1)}…` : value);
-}
 
 /** A patient's change history, newest first, one page; Older continues from the last record shown. */
 export function historyCard(patient: Patient, records: HistoryRecord[], page: number, nextKey: string | undefined, lang: Lang): AdaptiveCard {
   return expand(template, {
     heading: t(lang, 'history.title', { number: patient.number, name: plain(patient.name) }),
-    summary: t(lang, 'history.summary', { count: records.length, page }),
+    summary: tn(lang, 'history.summary', records.length, { page }),
     entries: records.map((record) => ({
       title: t(lang, 'history.entry', {
         date: formatDateTime(record.at, lang),
         name: plain(record.by.name),
         action: t(lang, `history.action.${record.action}`),
       }),
-      lines: record.changes.map((change) =>
-        t(lang, 'history.change', { field: fieldLabel(change.field, lang), old: shown(change.old, lang), new: shown(change.new, lang) }),
-      ),
+      lines: record.changes.map((change) => changeText(change, lang)),
     })),
     empty: records.length === 0 ? t(lang, 'history.empty') : null,
     actions: [

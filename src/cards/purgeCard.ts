@@ -1,6 +1,6 @@
 import type { PurgeCandidate } from '../domain/retention';
 import { formatDate, formatDateTime } from '../i18n/format';
-import { type Lang, t } from '../i18n/messages';
+import { type Lang, t, tn } from '../i18n/messages';
 import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, VERBS } from './adaptive';
 import template from './templates/purge.json';
 
@@ -44,7 +44,7 @@ export function purgePreviewCard(view: PurgePreviewView, page: number, lang: Lan
     notice: options.notice ?? null,
     heading: t(lang, 'purge.title'),
     when: t(lang, 'purge.when', { date: formatDateTime(view.runAt, lang), months: view.retentionMonths }),
-    summary: total > 0 ? t(lang, 'purge.summary', { count: total, page: current, pages }) : '',
+    summary: total > 0 ? tn(lang, 'purge.summary', total, { page: current, pages }) : '',
     rows: shown.map((patient) => row(patient, current, lang)),
     empty: total === 0 ? t(lang, 'purge.empty') : null,
     hint: total > 0 ? t(lang, 'purge.hint') : null,

@@ -4,6 +4,8 @@ import { isMessageKey, type Lang, type MessageKey, t } from '../i18n/messages';
 import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, VERBS } from './adaptive';
 import { fieldLabel } from './fields';
 import { truncate } from './listCard';
+import { flagLook } from './patientCard';
+import { shownValue } from '../i18n/values';
 import template from './templates/releve.json';
 
 /** Patients a page shows: ten rows with their buttons stay far under the 28 KB budget. */
@@ -41,8 +43,10 @@ function eventText(event: ReleveEvent, lang: Lang): string {
       return t(lang, 'releve.flagRaised', { level: word(lang, 'flag', event.level), reason: value(event.reason, lang) });
     case 'flagRemoved':
       return t(lang, 'releve.flagRemoved', { reason: value(event.reason, lang) });
-    case 'field':
-      return t(lang, 'history.change', { field: fieldLabel(event.field, lang), old: value(event.old, lang), new: value(event.new, lang) });
+    case 'field': {
+      const shown = (text: string | undefined) => value(text === undefined ? undefined : shownValue(event.field, text, lang), lang);
+      return t(lang, 'history.change', { field: fieldLabel(event.field, lang), old: shown(event.old), new: shown(event.new) });
+    }
   }
 }
 
@@ -54,11 +58,11 @@ function row(entry: ReleveRow, to: Date, lang: Lang) {
     const key = entry.notes.count === 1 ? 'releve.notes.one' : 'releve.notes.other';
     lines.push(t(lang, key, { count: entry.notes.count, text: plain(truncate(entry.notes.latest.text, NOTE_MAX)), by: plain(entry.notes.latest.by.name) }));
   }
-  const urgent = patient.flag?.level === 'urgent';
+  // The list's badge: dark text on the flag's band, the level in words and an emoji, never colour alone.
+  const look = flagLook(patient, lang);
   return {
-    style: patient.flag ? (urgent ? 'attention' : 'warning') : 'default',
-    marker: patient.flag ? `${urgent ? '⚠ ' : ''}${word(lang, 'flag', patient.flag.level)} · ${plain(patient.flag.reason)}` : null,
-    markerColor: urgent ? 'Attention' : 'Warning',
+    style: patient.flag ? look.style : 'default',
+    marker: look.marker,
     unacknowledged: entry.unacknowledged ? t(lang, 'releve.unacknowledged') : null,
     title: [`#${patient.number}`, plain(patient.name), patient.room && plain(patient.room)].filter(Boolean).join(' · '),
     lines,

@@ -10,6 +10,7 @@ export type DomainErrorCode =
   | 'dateTooOld'
   | 'valueTooLong'
   | 'valueInvalid'
+  | 'phoneInvalid'
   | 'noteRequired'
   | 'noteTooLong'
   | 'patientNotFound'
@@ -39,6 +40,17 @@ export class DomainError extends Error {
   ) {
     super(code);
     this.name = 'DomainError';
+  }
+}
+
+/** The team already has this patient (same name, accents and case aside, or same file number): the person is asked first. */
+export class DuplicatePatientError extends Error {
+  constructor(
+    readonly existing: { id: string; number: number; name: string; fileNumber?: string },
+    readonly sameFileNumber: boolean,
+  ) {
+    super('duplicate patient');
+    this.name = 'DuplicatePatientError';
   }
 }
 

@@ -24,6 +24,7 @@ function traced(patient: Patient | undefined): Record<string, string | undefined
   const values: Record<string, string | undefined> = { name: patient.name, status: patient.status };
   for (const field of EDITABLE_FIELDS) values[field] = patient[field];
   values.inactiveReason = patient.inactive?.reason;
+  values.inactiveComment = patient.inactive?.comment;
   values.flag = patient.flag ? `${patient.flag.level}: ${patient.flag.reason}` : undefined;
   values.followers = patient.followers.map((f) => f.name).join(', ') || undefined;
   return values;

@@ -6,6 +6,24 @@ export const INACTIVE_REASONS = ['leave', 'discharge', 'death'] as const;
 export type InactiveReason = (typeof INACTIVE_REASONS)[number];
 export type FlagLevel = 'attention' | 'urgent';
 
+/**
+ * Québec's words for why a patient leaves, folded (no accents, lower case): a « congé » is a
+ * discharge (the end of follow-up), an « absence » a temporary leave (hospitalisation, respite). English keeps leave / discharge / death. Stored values do not
+ * change: `leave` is and stays the temporary absence.
+ */
+const REASON_WORDS: Record<string, InactiveReason> = Object.fromEntries<InactiveReason>([
+  ['leave', 'leave'], ['absence', 'leave'], ['absence temporaire', 'leave'], ['absent', 'leave'], ['absente', 'leave'],
+  ['conge temporaire', 'leave'], ['hospitalise', 'leave'], ['hospitalisee', 'leave'], ['hospitalisation', 'leave'], ['repit', 'leave'],
+  ['discharge', 'discharge'], ['discharged', 'discharge'], ['conge', 'discharge'], ['conge definitif', 'discharge'],
+  ['fin de suivi', 'discharge'], ['fin du suivi', 'discharge'], ['depart', 'discharge'], ['congedie', 'discharge'], ['congediee', 'discharge'],
+  ['death', 'death'], ['deceased', 'death'], ['deces', 'death'], ['decede', 'death'], ['decedee', 'death'],
+] as Array<[string, InactiveReason]>);
+
+/** The inactive reason folded words name (`fin de suivi` → discharge), or undefined. */
+export function inactiveReasonOf(foldedWords: string): InactiveReason | undefined {
+  return Object.hasOwn(REASON_WORDS, foldedWords) ? REASON_WORDS[foldedWords] : undefined;
+}
+
 /** The follow-up fields a person can change one at a time (command `set` or the Edit card). */
 export const EDITABLE_FIELDS = [
   'room',
@@ -81,7 +99,7 @@ export interface Patient extends PatientFields {
   number: number;
   name: string;
   status: PatientStatus;
-  inactive?: { reason: InactiveReason; since: string };
+  inactive?: { reason: InactiveReason; since: string; comment?: string };
   flag?: Flag;
   /** People who get alerts about this patient; `followerIds` mirrors their ids for queries. */
   followers: Actor[];
@@ -134,7 +152,7 @@ export function validateField(field: EditableField, raw: string, today: Date): s
   if (field === 'ptiDate') return validateDate(value);
   const max = FIELD_MAX[field];
   if (value.length > max) throw new DomainError('valueTooLong', { field, max });
-  if (field === 'phone' && !PHONE_PATTERN.test(value)) throw new DomainError('valueInvalid', { field });
+  if (field === 'phone' && !PHONE_PATTERN.test(value)) throw new DomainError('phoneInvalid');
   if (field === 'fileNumber' && !FILE_NUMBER_PATTERN.test(value)) throw new DomainError('valueInvalid', { field });
   return value;
 }
@@ -152,6 +170,15 @@ export function validateFields(raw: Partial<Record<EditableField, string>>, toda
 }
 
 export const FLAG_REASON_MAX = 200;
+export const INACTIVE_COMMENT_MAX = 200;
+
+/** An optional word on why the patient left (« hospitalisé à l'HEJ »); empty means none. */
+export function validateInactiveComment(raw: string | undefined): string | undefined {
+  const comment = cleanText(raw ?? '');
+  if (!comment) return undefined;
+  if (comment.length > INACTIVE_COMMENT_MAX) throw new DomainError('valueTooLong', { field: 'inactiveComment', max: INACTIVE_COMMENT_MAX });
+  return comment;
+}
 
 export function validateFlagReason(raw: string): string {
   const reason = cleanText(raw);
@@ -190,7 +217,24 @@ export function searchKey(name: string): string {
   return fold(name);
 }
 
-/** Orders a team's list by latest activity, newest first, with the number breaking ties. */
+/** Orders by latest activity, newest first, with the number breaking ties. */
 export function activityKey(at: string, number: number): string {
   return `${at}#${String(number).padStart(9, '0')}`;
+}
+
+/** Rank letters of the list order (read descending): urgent, then attention, then the rest. */
+const FLAG_RANK: Record<FlagLevel | 'none', string> = { urgent: 'c', attention: 'b', none: 'a' };
+
+/**
+ * The team list's one sort key, read in descending order: urgent patients first, then those to
+ * watch, then the others, each group by latest activity. Keys written before the rank existed
+ * start with a digit, so they sort after every ranked key until they are re-keyed.
+ */
+export function listSortKey(patient: Pick<Patient, 'flag' | 'updated' | 'number'>): string {
+  return `${FLAG_RANK[patient.flag?.level ?? 'none']}|${activityKey(patient.updated.at, patient.number)}`;
+}
+
+/** Whether a stored key predates the flag rank (see listSortKey). */
+export function isLegacySortKey(key: string): boolean {
+  return !/^[abc]\|/.test(key);
 }

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type AlertPolicy, DEFAULT_ALERT_POLICY, joinsAlert, mergeIntoAlert, needsAlert, newAlert } from './alerts';
-import { AlreadyExistsError, ConcurrentEditError, DomainError } from './errors';
+import { AlreadyExistsError, ConcurrentEditError, DomainError, DuplicatePatientError } from './errors';
 import { diffPatients, type HistoryAction, type HistoryRecord } from './history';
 import { type AccessedPatient, alertAccess } from './journal';
 import {
@@ -16,6 +16,7 @@ import {
   validateFields,
   validateName,
   validateFlagReason,
+  validateInactiveComment,
   validateNote,
   withFollower,
   withoutFollower,
@@ -52,6 +53,8 @@ export interface ChangeOrigin {
   expectedVersion?: number;
   /** Id the card generated once, so that the same form submitted twice does one thing. */
   requestId?: string;
+  /** The person saw that the team already has this patient and adds it anyway. */
+  allowDuplicate?: boolean;
 }
 
 export const CHOICE_LIMIT = 8;
@@ -91,6 +94,10 @@ export class PatientService {
     if (origin.requestId) {
       const existing = await this.repo.get(teamId, id);
       if (existing) return { patient: existing.value, changed: false };
+    }
+    if (!origin.allowDuplicate) {
+      const [duplicate] = await this.duplicatesOf(teamId, name, fields.fileNumber);
+      if (duplicate) throw new DuplicatePatientError(duplicate, fields.fileNumber !== undefined && duplicate.fileNumber === fields.fileNumber);
     }
     const number = await this.repo.allocateNumber(teamId);
     const stamp = { by: actor, at: today.toISOString() };
@@ -139,6 +146,20 @@ export class PatientService {
 
   async get(teamId: string, id: string): Promise<Patient> {
     return (await this.read(teamId, id)).value;
+  }
+
+  /**
+   * Patients the team already has under this name (accents, case and spacing ignored) or this
+   * file number: adding one of them again is most often a mistake, so `add` asks first.
+   */
+  private async duplicatesOf(teamId: string, name: string, fileNumber?: string): Promise<Patient[]> {
+    const folded = fold(name);
+    const [byName, byFile] = await Promise.all([
+      folded ? this.repo.findByNamePart(teamId, folded, CHOICE_LIMIT + 1) : Promise.resolve([]),
+      fileNumber?.trim() ? this.repo.findByFileNumber(teamId, fileNumber.trim(), CHOICE_LIMIT) : Promise.resolve([]),
+    ]);
+    const found = [...byFile, ...byName.filter((p) => fold(p.name) === folded)];
+    return found.filter((p, i) => found.findIndex((q) => q.id === p.id) === i);
   }
 
   list(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {
@@ -213,14 +234,16 @@ export class PatientService {
     actor: Actor,
     patientId: string,
     reason: InactiveReason,
-    origin: ChangeOrigin = {},
+    origin: ChangeOrigin & { comment?: string } = {},
   ): Promise<MutationResult> {
+    const comment = validateInactiveComment(origin.comment);
+    const inactive = (since: string) => ({ reason, since, ...(comment && { comment }) });
     return this.mutate(teamId, actor, patientId, origin, 'status', (p, at) => {
       if (p.status === 'inactive') {
-        if (p.inactive?.reason === reason) throw new DomainError('alreadyInactive');
-        return { ...p, inactive: { reason, since: p.inactive?.since ?? at } };
+        if (p.inactive?.reason === reason && p.inactive.comment === comment) throw new DomainError('alreadyInactive');
+        return { ...p, inactive: inactive(p.inactive?.since ?? at) };
       }
-      return { ...p, status: 'inactive', inactive: { reason, since: at } };
+      return { ...p, status: 'inactive', inactive: inactive(at) };
     });
   }
 

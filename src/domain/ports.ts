@@ -16,9 +16,18 @@ export type ListFilter = (typeof LIST_FILTERS)[number];
 /** Keyset cursor over the activity order: `after` pages towards older rows, `before` towards newer. */
 export type PageCursor = { after: string } | { before: string } | Record<string, never>;
 
+/** How many patients each filter button of the list stands for. */
+export interface ListCounts {
+  active: number;
+  inactive: number;
+  flagged: number;
+}
+
 export interface PatientPage {
   patients: Patient[];
+  /** Rows of the page's filter; the filter buttons show `counts`. */
   total: number;
+  counts: ListCounts;
   /** Cursor keys of the first and last rows, for the Previous / Next buttons. */
   firstKey?: string;
   lastKey?: string;
@@ -50,6 +59,8 @@ export interface PatientRepository {
   findByNumber(teamId: string, number: number): Promise<Versioned<Patient> | null>;
   /** Patients whose folded name contains the folded part, at most `limit`. */
   findByNamePart(teamId: string, foldedPart: string, limit: number): Promise<Patient[]>;
+  /** Patients with exactly this file or health-card number (a new patient may be one of them). */
+  findByFileNumber(teamId: string, fileNumber: string, limit: number): Promise<Patient[]>;
   /**
    * Writes the patient if it still has `etag`, with its note, history record and alert in the same
    * transactional batch.

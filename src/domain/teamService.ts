@@ -12,7 +12,7 @@ export class TeamService {
   /** The team's settings; the first person to use the bot in a team becomes its first superuser. */
   async settings(teamId: string, actor: Actor): Promise<TeamSettings> {
     const found = await this.repo.getSettings(teamId);
-    if (found) return found.value;
+    if (found) return this.withName(teamId, found, actor);
     try {
       return (await this.repo.saveSettings(teamId, defaultSettings(actor))).value;
     } catch (error) {
@@ -20,6 +20,22 @@ export class TeamService {
       const winner = await this.repo.getSettings(teamId);
       if (!winner) throw error;
       return winner.value;
+    }
+  }
+
+  /**
+   * A superuser saved without a display name (the install event carries none) gets the name of
+   * their first message; another writer winning meanwhile just leaves it for the next message.
+   */
+  private async withName(teamId: string, found: Versioned<TeamSettings>, actor: Actor): Promise<TeamSettings> {
+    const unnamed = found.value.superusers.some((s) => s.id === actor.id && !s.name);
+    if (!unnamed || !actor.name) return found.value;
+    const superusers = found.value.superusers.map((s) => (s.id === actor.id ? { ...s, name: actor.name } : s));
+    try {
+      return (await this.repo.saveSettings(teamId, { ...found.value, superusers }, found.etag)).value;
+    } catch (error) {
+      if (!(error instanceof ConcurrentEditError)) throw error;
+      return found.value;
     }
   }
 

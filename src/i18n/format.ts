@@ -10,12 +10,32 @@ dayjs.extend(timezone);
 /** Québec's time zone: every team of the network is in it, and the server runs in UTC. */
 export const TIME_ZONE = 'America/Toronto';
 
+/**
+ * French writes the first of the month « 1er » and the time « 16 h 34 » (Office québécois de la
+ * langue française), with no-break spaces so that a narrow card never splits the time.
+ */
+function frenchDay(date: dayjs.Dayjs): string {
+  return date.date() === 1 ? '1er' : String(date.date());
+}
+
+function local(iso: string, lang: Lang): dayjs.Dayjs {
+  return dayjs(iso).tz(TIME_ZONE).locale(lang === 'fr' ? 'fr-ca' : 'en');
+}
+
 export function formatDateTime(iso: string, lang: Lang): string {
-  return dayjs(iso).tz(TIME_ZONE).locale(lang === 'fr' ? 'fr-ca' : 'en').format(lang === 'fr' ? 'D MMM YYYY, HH:mm' : 'MMM D, YYYY, h:mm A');
+  const date = local(iso, lang);
+  return lang === 'fr' ? `${frenchDay(date)} ${date.format('MMM YYYY, H[\u00a0h\u00a0]mm')}` : date.format('MMM D, YYYY, h:mm A');
 }
 
 export function formatDate(iso: string, lang: Lang): string {
-  return dayjs(iso).tz(TIME_ZONE).locale(lang === 'fr' ? 'fr-ca' : 'en').format(lang === 'fr' ? 'D MMM YYYY' : 'MMM D, YYYY');
+  const date = local(iso, lang);
+  return lang === 'fr' ? `${frenchDay(date)} ${date.format('MMM YYYY')}` : date.format('MMM D, YYYY');
+}
+
+/** A calendar day (YYYY-MM-DD, no time zone) written out in full: « 1er février 1938 », "February 1, 1938". */
+export function formatDay(day: string, lang: Lang): string {
+  const date = dayjs.utc(day).locale(lang === 'fr' ? 'fr-ca' : 'en');
+  return lang === 'fr' ? `${frenchDay(date)} ${date.format('MMMM YYYY')}` : date.format('MMMM D, YYYY');
 }
 
 /** Whole years between a YYYY-MM-DD birth date and now. */

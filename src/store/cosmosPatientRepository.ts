@@ -1,9 +1,9 @@
 import type { Container, ItemDefinition, OperationInput, SqlParameter } from '@azure/cosmos';
 import { BulkOperationType } from '@azure/cosmos';
 import type { Alert } from '../domain/alerts';
-import { activityKey, type Patient, searchKey } from '../domain/patient';
+import { isLegacySortKey, listSortKey, type Patient, searchKey } from '../domain/patient';
 import type { HistoryRecord } from '../domain/history';
-import type { ImportRun, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../domain/ports';
+import type { ImportRun, ListCounts, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../domain/ports';
 import { accessDocument } from './cosmosAccessJournal';
 import { asJson, readTyped, runBatch, strip } from './cosmosDocuments';
 import { isNotFound, statusOf } from './cosmosErrors';
@@ -31,7 +31,7 @@ function toDocument(patient: Patient): PatientDocument {
     ...patient,
     type: 'patient',
     searchKey: searchKey(patient.name),
-    sortKey: activityKey(patient.updated.at, patient.number),
+    sortKey: listSortKey(patient),
   };
 }
 
@@ -102,6 +102,18 @@ export class CosmosPatientRepository implements PatientRepository {
       [
         { name: '@limit', value: limit },
         { name: '@part', value: foldedPart },
+      ],
+    );
+    return documents.map(toPatient);
+  }
+
+  async findByFileNumber(teamId: string, fileNumber: string, limit: number): Promise<Patient[]> {
+    const documents = await this.query<PatientDocument>(
+      teamId,
+      "SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND c.fileNumber = @file",
+      [
+        { name: '@limit', value: limit },
+        { name: '@file', value: fileNumber },
       ],
     );
     return documents.map(toPatient);
@@ -196,17 +208,50 @@ export class CosmosPatientRepository implements PatientRepository {
 
   async listPage(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {
     const where = `c.teamId = @teamId AND c.type = 'patient'${FILTER_SQL[filter]}`;
-    const [total] = await this.query<number>(teamId, `SELECT VALUE COUNT(1) FROM c WHERE ${where}`, []);
-    const page = await this.pageRows(teamId, where, cursor, pageSize);
+    const [counts, page] = await Promise.all([this.counts(teamId), this.pageRows(teamId, where, cursor, pageSize)]);
     const patients = page.rows.map(toPatient);
+    const total = filter === 'all' ? counts.active + counts.inactive : counts[filter];
     return {
       patients,
-      total: total ?? 0,
+      total,
+      counts,
       firstKey: page.rows[0]?.sortKey,
       lastKey: page.rows[page.rows.length - 1]?.sortKey,
       hasNewer: page.hasNewer,
       hasOlder: page.hasOlder,
     };
+  }
+
+  /** Plain COUNT queries, one per filter button. */
+  private async counts(teamId: string): Promise<ListCounts> {
+    const count = async (filter: Exclude<ListFilter, 'all'>) =>
+      (await this.query<number>(teamId, `SELECT VALUE COUNT(1) FROM c WHERE c.teamId = @teamId AND c.type = 'patient'${FILTER_SQL[filter]}`, []))[0] ?? 0;
+    const [active, inactive, flagged] = await Promise.all([count('active'), count('inactive'), count('flagged')]);
+    return { active, inactive, flagged };
+  }
+
+  /**
+   * One-time re-key of a team's patients written before the list order ranked flags (their key
+   * starts with a digit). Each is rewritten conditional on its ETag with the key `listSortKey`
+   * gives; one changed meanwhile was re-keyed by that write. Returns how many were rewritten.
+   */
+  async rekeyLegacy(teamId: string): Promise<number> {
+    const documents = await this.query<PatientDocument>(
+      teamId,
+      "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND c.sortKey < 'a'",
+      [],
+    );
+    let rewritten = 0;
+    for (const document of documents.filter((d) => isLegacySortKey(d.sortKey))) {
+      const patient = toPatient(document);
+      try {
+        await this.container.item(patient.id, teamId).replace(toDocument(patient), { accessCondition: { type: 'IfMatch', condition: document._etag ?? '' } });
+        rewritten++;
+      } catch (error) {
+        if (statusOf(error) !== 412) throw error;
+      }
+    }
+    return rewritten;
   }
 
   /** Keyset paging (the test server has no OFFSET/LIMIT, and keysets stay cheap on long lists). */

@@ -5,7 +5,7 @@
  * Headers are matched whatever the case, accents and spaces (`N° DE DOSSIER` = `n° de dossier`),
  * in either language and any order. Plain TypeScript: no Cosmos, no botbuilder.
  */
-import { EDITABLE_FIELDS, FIELD_MAX, NAME_MAX, type EditableField, type InactiveReason, type PatientStatus } from '../domain/patient';
+import { EDITABLE_FIELDS, FIELD_MAX, NAME_MAX, type EditableField, inactiveReasonOf, type InactiveReason, type PatientStatus } from '../domain/patient';
 import { fold } from '../domain/text';
 import { t, type Lang, type MessageKey } from '../i18n/messages';
 
@@ -51,7 +51,7 @@ export const STATUS_VALUES: Record<Lang, Record<PatientStatus, string>> = {
 };
 
 export const REASON_VALUES: Record<Lang, Record<InactiveReason, string>> = {
-  fr: { leave: 'congé', discharge: 'départ', death: 'décès' },
+  fr: { leave: 'absence temporaire', discharge: 'congé', death: 'décès' },
   en: { leave: 'leave', discharge: 'discharge', death: 'death' },
 };
 
@@ -226,7 +226,7 @@ const FORMATS: Partial<Record<ColumnKey, Record<Lang, string>>> = {
     en: 'active or inactive (empty = active, or inactive when an inactive reason is given).',
   },
   inactiveReason: {
-    fr: 'congé, départ ou décès. Obligatoire pour un patient inactif; ignorée pour un patient actif.',
+    fr: 'absence temporaire, congé (fin du suivi) ou décès. Obligatoire pour un patient inactif; ignorée pour un patient actif.',
     en: 'leave, discharge or death. Required for an inactive patient; ignored for an active one.',
   },
   inactiveSince: {
@@ -257,7 +257,7 @@ export function parseStatus(raw: string): PatientStatus | undefined | null {
   return null;
 }
 
-/** Inactive reason in either language (`congé`, `conge`, `Temporary leave`...); `null` when unknown. */
+/** Inactive reason in either language (`congé`, `absence temporaire`, `Temporary leave`...); `null` when unknown. */
 export function parseInactiveReason(raw: string): InactiveReason | undefined | null {
   const value = fold(raw);
   if (!value) return undefined;
@@ -266,5 +266,6 @@ export function parseInactiveReason(raw: string): InactiveReason | undefined | n
       if (value === fold(REASON_VALUES[lang][reason]) || value === fold(t(lang, `inactive.${reason}`))) return reason;
     }
   }
-  return null;
+  // The words a person would type (`absence`, `départ`, `fin de suivi`) mean the same in a file.
+  return inactiveReasonOf(value) ?? null;
 }

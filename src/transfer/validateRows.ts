@@ -11,7 +11,7 @@
  * - a leading `'` before `=`, `+`, `-`, `@`, tab or CR is dropped: that is how the export escapes
  *   such cells, so an exported file imports back unchanged;
  * - status empty = active, or inactive when an inactive reason is given; an inactive patient needs
- *   a reason (`unknownReason` when missing or not one of congé/départ/décès | leave/discharge/death);
+ *   a reason (`unknownReason` when missing or not one of absence temporaire/congé/décès | leave/discharge/death);
  *   an empty inactive date is the import date; for an active patient both columns are ignored;
  * - duplicates: by file number (folded) when the row has one, else by folded name + date of birth
  *   (a row with neither a file number nor a date of birth is keyed by its name alone).

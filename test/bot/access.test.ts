@@ -63,7 +63,10 @@ describe('who may see and do what', () => {
     expect(form).toEqual(expect.arrayContaining(['Domicile', 'Allergies']));
     expect(form).not.toContain('Chambre / unité');
     const n = await numberOf(await bot.say('ajouter patient Champ Personnalisé'));
-    expect(said(await bot.say(`modifier adresse #${n} 12 rue des Érables`))).toContain('Domicile');
+    await bot.say(`modifier adresse #${n} 12 rue des Érables`);
+    expect(said(await bot.say(`voir #${n}`))).toContain('12 rue des Érables');
+    expect(said(await bot.say(`modifier allergies #${n} Latex`))).toContain('Patient');
+    expect(said(await bot.say(`voir #${n}`))).toContain('Allergies');
 
     const bad = await bot.execute(save.verb, { ...data, retentionMonths: '0' }, ALICE);
     expect(answer(bad)).toContain('doit être un nombre entier de 1 à 120');
@@ -84,7 +87,8 @@ describe('who may see and do what', () => {
 
   it('makes a clinician named by @mention follow the patient', async () => {
     const n = await numberOf(await bot.say('ajouter patient Suivi Clinique', ALICE));
-    const card = said(await bot.say(`modifier responsable #${n}`, ALICE, CHANNEL_A, [CHLOE]));
+    expect(said(await bot.say(`modifier responsable #${n}`, ALICE, CHANNEL_A, [CHLOE]))).toContain(`Patient #${n} modifié.`);
+    const card = said(await bot.say(`voir #${n}`, ALICE));
     expect(card).toContain('Chloé Roy');
     expect(card).toContain('Suivi par : Chloé Roy');
     expect(said(await bot.say('mes suivis', CHLOE))).toContain(`#${n} · Suivi Clinique`);
@@ -119,7 +123,7 @@ describe('who may see and do what', () => {
     expect(await history()).toHaveLength(1);
     await bot.say(`modifier téléphone #${n} 418-555-0101`, ALICE);
     await bot.say(`note #${n} Première note`, BOB);
-    await bot.say(`mettre inactif #${n} congé`, ALICE);
+    await bot.say(`mettre inactif #${n} absence`, ALICE);
     await bot.say(`mettre actif #${n}`, ALICE);
     await bot.say(`signaler #${n} Surveillance`, BOB);
     await bot.say(`suivre #${n}`, ALICE);

@@ -38,7 +38,7 @@ describe('alerts about flagged patients', () => {
     expect(flagAlert[0]!.path).toBe(`/v3/conversations/${encodeURIComponent(CHANNEL_A.channelId)}/activities`);
     const text = cardText(flagAlert[0]!);
     expect(text).toContain(`Alerte · #${n} · Alerte Contenu`);
-    expect(text).toContain('Alice Tremblay · Signalement : (vide) → attention: Chute ce matin');
+    expect(text).toContain('Alice Tremblay · Signalement : À SURVEILLER : Chute ce matin');
     expect(text).toContain('Pour : <at>Bob Smith</at>');
     expect(flagAlert[0]!.activity.entities).toEqual([{ type: 'mention', text: '<at>Bob Smith</at>', mentioned: { id: '29:bob', name: 'Bob Smith' } }]);
     expect(cardOf(flagAlert[0]!).msteams.entities).toEqual(flagAlert[0]!.activity.entities);
@@ -48,7 +48,7 @@ describe('alerts about flagged patients', () => {
     await bot.alertsSettled();
     const noteAlert = bot.posts().slice(before + 1);
     expect(noteAlert).toHaveLength(1);
-    expect(cardText(noteAlert[0]!)).toContain('Bob Smith · Note de suivi : (vide) → Tension 90/60');
+    expect(cardText(noteAlert[0]!)).toContain('Bob Smith · Note de suivi : Tension 90/60');
     expect(noteAlert[0]!.activity.entities.map((e: any) => e.mentioned.name)).toEqual(['Alice Tremblay']);
   });
 
@@ -75,10 +75,11 @@ describe('alerts about flagged patients', () => {
     await bot.bot.dispatcher.sweep();
     const burst = bot.posts().slice(before);
     expect(burst).toHaveLength(1);
-    expect(cardText(burst[0]!)).toContain('→ 2A');
+    expect(cardText(burst[0]!)).toContain('Chambre / unité : 2A');
     const redraws = bot.connector.calls.slice(callsBefore).filter((c) => c.method === 'PUT' && cardOf(c)?.msteams);
     const last = cardText(redraws.at(-1)!);
-    for (const room of ['2A', '2B', '2C', '2D', '2E']) expect(last).toContain(`→ ${room}`);
+    expect(last).toContain('Chambre / unité : 2A');
+    for (const room of ['2B', '2C', '2D', '2E']) expect(last).toContain(`→ ${room}`);
     // After the window, a change is a new alert again.
     clock.advance(31_000);
     await bot.say(`modifier chambre #${n} 3A`, ALICE);
@@ -90,7 +91,7 @@ describe('alerts about flagged patients', () => {
     const before = bot.posts().length;
     const n = await flaggedPatient(bot, 'Alerte Urgente', 'urgent');
     const [alert] = bot.posts().slice(before);
-    expect(cardText(alert!)).toContain(`⚠ URGENT · Alerte · #${n}`);
+    expect(cardText(alert!)).toContain(`🔴 URGENT · Alerte · #${n}`);
     for (const count of [1, 2]) {
       clock.advance(2 * MINUTE + 1000);
       await bot.bot.dispatcher.sweep();

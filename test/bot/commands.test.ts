@@ -5,8 +5,9 @@ const bot = new BotHarness();
 beforeAll(() => bot.start());
 afterAll(() => bot.stop());
 
+/** The card of the reply (a typed change may also redraw the patient card posted earlier: a PUT). */
 function cardText(result: { sent: any[] }): string {
-  return textsOf(cardOf(result.sent[0])).join('\n');
+  return textsOf(cardOf(result.sent.find((c) => c.method === 'POST') ?? result.sent[0])).join('\n');
 }
 
 /** What the person reads: a text reply, or the card that carries the refusal. */
@@ -33,7 +34,7 @@ describe('typed commands, French and English', () => {
     expect(fr.status).toBe(200);
     expect(cardText(fr)).toMatch(/Patient #\d+ ajouté\./);
     expect(cardText(fr)).toContain('Jeanne Synthétique');
-    expect(cardText(fr)).toContain('Ajouter une note');
+    expect(cardText(fr)).toContain('Plus de détails');
     const en = await bot.say('add patient Paul Synthetic', BOB);
     expect(cardText(en)).toMatch(/Patient #\d+ added\./);
     expect(cardText(en)).toContain('Set inactive');
@@ -85,29 +86,36 @@ describe('typed commands, French and English', () => {
     const pick = action(choice, textsOf(choice).find((t) => /^#\d+$/.test(t))!);
     const picked = await bot.execute(pick.verb, pick.data);
     const card = textsOf(picked.body.value).join('\n');
-    expect(card).toContain('Tension 130/80');
     expect(card).toMatch(/Note ajoutée au patient #\d+/);
+    const number = /#(\d+)/.exec(card)![1];
+    expect(cardText(await bot.say(`voir #${number}`))).toContain('Tension 130/80');
   });
 
   it('appends dated, signed notes and keeps the newest first', async () => {
     const n = await addPatient('Note Patiente');
     await bot.say(`note #${n} Première visite`);
     const result = await bot.say(`note #${n} Famille rappelée`, BOB);
-    const card = cardText(result);
-    expect(card).toContain('Note added to patient');
+    expect(cardText(result)).toContain(`Note added to patient #${n}.`);
+    const card = cardText(await bot.say(`show #${n}`, BOB));
     expect(card.indexOf('Famille rappelée')).toBeLessThan(card.indexOf('Première visite'));
     expect(card).toContain('Bob Smith ·');
-    expect(card).toContain('2 of 2 note(s)');
+    expect(card).toContain('2 of 2 notes');
   });
 
   it('changes one field at a time with set / modifier, in both languages', async () => {
     const n = await addPatient('Champs Patient');
-    expect(cardText(await bot.say(`modifier chambre #${n} 3B-14`))).toContain('3B-14');
-    expect(cardText(await bot.say(`set dob #${n} 1941-06-30`, BOB))).toContain('1941-06-30');
-    expect(cardText(await bot.say(`modifier téléphone #${n} 418-555-0199`))).toContain('418-555-0199');
-    expect(cardText(await bot.say(`set clinician #${n} Dre Lavoie`, BOB))).toContain('Dre Lavoie');
-    expect(cardText(await bot.say(`modifier dossier #${n} ABC-12345`))).toContain('ABC-12345');
-    expect(cardText(await bot.say(`set reason #${n} Suivi post-opératoire`, BOB))).toContain('Suivi post-opératoire');
+    // A typed change answers with one line and an Open button, not the whole card again.
+    const changed = await bot.say(`modifier chambre #${n} 3B-14`);
+    expect(cardText(changed)).toContain(`Patient #${n} modifié.\nOuvrir #${n}`);
+    expect(cardText(changed)).not.toContain('Plus de détails');
+    // A saved date is repeated written out: some Teams date pickers shift a date by a day.
+    expect(cardText(await bot.say(`set dob #${n} 1941-06-30`, BOB))).toContain(`Patient #${n} updated. Date of birth: June 30, 1941.`);
+    await bot.say(`modifier téléphone #${n} 418-555-0199`);
+    await bot.say(`set clinician #${n} Dre Lavoie`, BOB);
+    await bot.say(`modifier dossier #${n} ABC-12345`);
+    await bot.say(`set reason #${n} Suivi post-opératoire`, BOB);
+    const card = cardText(await bot.say(`voir #${n}`));
+    for (const value of ['3B-14', 'né(e) le 30 juin 1941', 'Appeler 418-555-0199', 'Dre Lavoie', 'ABC-12345', 'Suivi post-opératoire']) expect(card).toContain(value);
     expect(cardText(await bot.say(`modifier chambre #${n} 3B-14`))).toContain('Rien à changer');
   });
 
@@ -115,15 +123,16 @@ describe('typed commands, French and English', () => {
     const n = await addPatient('Statut Patient');
     await bot.say(`note #${n} Note conservée`);
     await bot.say(`modifier chambre #${n} 4C-01`);
-    const inactive = cardText(await bot.say(`mettre inactif #${n} décès`));
+    expect(cardText(await bot.say(`mettre inactif #${n} décès`))).toContain(`Patient #${n} mis inactif.`);
+    const inactive = cardText(await bot.say(`voir #${n}`));
     expect(inactive).toContain('Inactif depuis le');
     expect(inactive).toContain('Décès');
-    const back = cardText(await bot.say(`set active #${n}`, BOB));
-    expect(back).toContain('is active again');
+    expect(cardText(await bot.say(`set active #${n}`, BOB))).toContain('is active again');
+    const back = cardText(await bot.say(`show #${n}`, BOB));
     expect(back).toContain('Note conservée');
     expect(back).toContain('4C-01');
     const reasonForm = cardOf((await bot.say(`mettre inactif #${n}`)).sent[0]);
-    expect(textsOf(reasonForm)).toEqual(expect.arrayContaining(['Congé temporaire', 'Départ', 'Décès']));
+    expect(textsOf(reasonForm)).toEqual(expect.arrayContaining(['Absence temporaire', 'Congé (fin du suivi)', 'Décès']));
   });
 
   it('refuses bad input with a clear localized answer and changes nothing', async () => {
@@ -153,15 +162,18 @@ describe('typed commands, French and English', () => {
   it('shows long French names and notes in full', async () => {
     const n = await addPatient(LONG_FRENCH_NAME);
     const note = 'Pansement refait; la fille (Ginette) passera jeudi après-midi. '.repeat(5).trim();
-    expect(cardText(await bot.say(`note #${n} ${note}`))).toContain(note);
+    await bot.say(`note #${n} ${note}`);
+    expect(cardText(await bot.say(`voir #${n}`))).toContain(note);
   });
 
   it('flags, unflags, follows and lists what I follow, in both languages', async () => {
     const n = await addPatient('Drapeau Patient');
-    const flagged = cardText(await bot.say(`signaler #${n} Chute ce matin`));
-    expect(flagged).toContain('ATTENTION · Chute ce matin');
+    expect(cardText(await bot.say(`signaler #${n} Chute ce matin`))).toContain(`Patient #${n} signalé; vous le suivez.`);
+    const flagged = cardText(await bot.say(`voir #${n}`));
+    expect(flagged).toContain('🟡 À SURVEILLER · Chute ce matin');
     expect(flagged).toContain('Suivi par : Alice Tremblay');
-    expect(cardText(await bot.say(`flag #${n} urgent Saturation 88%`, BOB))).toContain('⚠ URGENT · Saturation 88%');
+    await bot.say(`flag #${n} urgent Saturation 88%`, BOB);
+    expect(cardText(await bot.say(`show #${n}`, BOB))).toContain('🔴 URGENT · Saturation 88%');
     expect(cardText(await bot.say('liste signalés'))).toContain(`#${n} · Drapeau Patient`);
     expect(cardText(await bot.say('following', BOB))).toContain(`#${n} · Drapeau Patient`);
     expect(cardText(await bot.say(`unfollow #${n}`, BOB))).toContain('You no longer follow patient');

@@ -47,9 +47,11 @@ function patient(number: number, overrides: Partial<Patient> = {}): Patient {
   };
 }
 
+const COUNTS = { active: 880, inactive: 120, flagged: 14 };
+
 /** A page of the list as the store gives it, for a team of 1,000 patients. */
 function page(patients: Patient[]) {
-  return { patients, total: 1000, firstKey: 'k-first', lastKey: 'k-last', hasNewer: true, hasOlder: true };
+  return { patients, total: 1000, counts: COUNTS, firstKey: 'k-first', lastKey: 'k-last', hasNewer: true, hasOlder: true };
 }
 
 function alert(urgent: boolean): Alert {
@@ -87,7 +89,7 @@ function allCards(lang: Lang): Array<{ name: string; card: AdaptiveCard }> {
     { name: 'patient-urgent', card: patientCard(flagged, lang, { now: NOW }) },
     { name: 'patient-inactive', card: patientCard(inactive, lang, { now: NOW }) },
     { name: 'list-1000', card: listCard(page([flagged, watched, inactive, ...rows.slice(3)]), 'all', 37, lang) },
-    { name: 'list-empty', card: listCard({ patients: [], total: 0, hasNewer: false, hasOlder: false }, 'flagged', 1, lang) },
+    { name: 'list-empty', card: listCard({ patients: [], total: 0, counts: { active: 0, inactive: 0, flagged: 0 }, hasNewer: false, hasOlder: false }, 'flagged', 1, lang) },
     { name: 'choice', card: choiceCard('bélanger', rows.slice(0, 8), { kind: 'show' }, lang) },
     { name: 'form-new', card: patientFormCard(lang, { mode: 'create', requestId: 'r-1' }, { now: NOW }) },
     { name: 'form-edit', card: patientFormCard(lang, { mode: 'edit', patient: patient(2) }, { now: NOW, notice }) },
@@ -101,7 +103,7 @@ function allCards(lang: Lang): Array<{ name: string; card: AdaptiveCard }> {
     },
     { name: 'message', card: messageCard(notice, lang) },
     { name: 'form-flag', card: flagFormCard(flagged, lang) },
-    { name: 'following', card: followingCard(rows.slice(0, 5), lang) },
+    { name: 'following', card: followingCard(rows.slice(0, 5), COUNTS, lang) },
     { name: 'alert-urgent', card: alertCard(alert(true), lang, { reminder: true }) },
     { name: 'alert-acknowledged', card: alertCard({ ...alert(false), acknowledged: { by: nurse, at: NOW.toISOString() } }, lang) },
   ];

@@ -78,7 +78,8 @@ function everyCard(lang: Lang): Array<[string, AdaptiveCard]> {
   settings.listName = `Liste ${HOSTILE}`;
   settings.fields.room = { enabled: true, label: `Lit ${HOSTILE}` };
   const fields = fieldViews(lang, settings);
-  const page = { patients: [patient, inactive], total: 2, hasNewer: false, hasOlder: false };
+  const counts = { active: 1, inactive: 1, flagged: 1 };
+  const page = { patients: [patient, inactive], total: 2, counts, hasNewer: false, hasOlder: false };
   const notice = { text: `Avis ${HOSTILE}`, color: 'Attention' as const };
   const history = [{ id: 'h1', patientId: 'p1', at: NOW.toISOString(), by: someone, action: 'update' as const, changes: [{ field: 'room', old: `Avant ${HOSTILE}`, new: `Après ${HOSTILE}` }] }];
   const candidates = [{ id: 'p1', number: 1, name: `Nom ${HOSTILE}`, reason: 'death' as const, since: NOW.toISOString(), etag: 'e' }];
@@ -86,7 +87,7 @@ function everyCard(lang: Lang): Array<[string, AdaptiveCard]> {
     ['patient (flag reason, fields, notes, names)', patientCard(patient, lang, { now: NOW, fields, notice })],
     ['patient inactive', patientCard(inactive, lang, { now: NOW, fields })],
     ['list rows', listCard(page, 'all', 1, lang, { notice })],
-    ['following', followingCard([patient], lang)],
+    ['following', followingCard([patient], counts, lang)],
     ['choice (typed reference)', choiceCard(HOSTILE, [patient, inactive], { kind: 'show' }, lang)],
     ['note form heading', noteFormCard(patient, 'r1', lang, { values: { note: HOSTILE }, notice })],
     ['flag form heading', flagFormCard(patient, lang, { notice })],

@@ -54,7 +54,7 @@ describe('PatientService', () => {
   it('refuses malformed phone and file numbers and over-long fields', async () => {
     const { service } = setup();
     const { patient } = await service.add(TEAM_A, nurse, { name: 'A' });
-    expect(await refusal(service.setField(TEAM_A, nurse, patient.id, 'phone', 'appeler Ginette'))).toBe('valueInvalid');
+    expect(await refusal(service.setField(TEAM_A, nurse, patient.id, 'phone', 'appeler Ginette'))).toBe('phoneInvalid');
     expect(await refusal(service.setField(TEAM_A, nurse, patient.id, 'fileNumber', '<script>'))).toBe('valueInvalid');
     expect(await refusal(service.setField(TEAM_A, nurse, patient.id, 'room', 'x'.repeat(41)))).toBe('valueTooLong');
     expect((await service.get(TEAM_A, patient.id)).version).toBe(1);

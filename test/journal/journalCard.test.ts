@@ -50,7 +50,7 @@ describe.each(CARDS)('card $name', ({ card }) => {
 it('shows who, what, when and where in French and in English, with a Next carrying the keyset', () => {
   const fr = textsOf(cards('fr')[0]!.card).join('\n');
   expect(fr).toContain('Journal des accès de #12');
-  expect(fr).toContain('25 nov. 2026, 10:00 · Alice Tremblay · fiche affichée');
+  expect(fr).toContain('25 nov. 2026, 10\u00a0h\u00a000 · Alice Tremblay · fiche affichée');
   expect(fr).toContain('conversation de groupe');
   expect(fr).toContain(`Patients : ${everyone.slice(0, NUMBERS_SHOWN).map((p) => `#${p.number}`).join(', ')} (+990)`);
   expect(fr).toContain('Destinataires : ');

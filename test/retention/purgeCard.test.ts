@@ -61,11 +61,11 @@ it('lists a page of patients with number, name, reason, date and an Exclude butt
   const fr = purgePreviewCard({ runAt: RUN_AT, retentionMonths: 24, patients: many }, 1, 'fr');
   const texts = textsOf(fr);
   expect(texts).toContain(`#1 · ${LONG_FRENCH_NAME} 1`);
-  expect(texts).toContain('Départ · inactif depuis le 20 nov. 2024');
+  expect(texts).toContain('Congé (fin du suivi) · inactif depuis le 20 nov. 2024');
   expect(texts).toContain('Décès · inactif depuis le 20 nov. 2024');
-  expect(texts.join('\n')).toContain('Prochaine épuration : 26 nov. 2026, 03:00');
+  expect(texts.join('\n')).toContain('Prochaine épuration : 26 nov. 2026, 3\u00a0h\u00a000');
   expect(texts.join('\n')).toContain('plus de 24 mois');
-  expect(texts).toContain('23 patient(s) seraient effacés · page 1 sur 3');
+  expect(texts).toContain('23 patients seraient effacés · page 1 sur 3');
   const excludes = actionsOf(fr).filter((a) => a.title === 'Exclure');
   expect(excludes).toHaveLength(PURGE_PAGE_SIZE);
   expect(excludes[0].data).toEqual({ patientId: 'p1', page: 1, verb: 'patient.purgeExclude' });

@@ -61,7 +61,7 @@ describe('purge preview and exclusion in the bot', () => {
     expect(text).toMatch(/Prochaine épuration : \d+ nov\. 2026/);
     expect(text).toContain(`#${kept} · Gardée Synthétique`);
     expect(text).toContain(`#${purged} · Effacée Synthétique`);
-    expect(text).toContain('Départ · inactif depuis le 24 nov. 2024');
+    expect(text).toContain('Congé (fin du suivi) · inactif depuis le 24 nov. 2024');
     const exclude = actionsOf(preview).filter((a) => a.title === 'Exclure')[0];
     expect(exclude.data.patientId).toBeTruthy();
 

@@ -122,4 +122,45 @@ describe('CosmosPatientRepository', () => {
     expect((await repo.listPage(team, 'all', {}, 8)).total).toBe(25);
     expect((await repo.listPage(team, 'flagged', {}, 8)).total).toBe(0);
   });
+
+  it('lists urgent, then attention, then the others, each newest activity first, across keyset pages, with every filter count', async () => {
+    const team = '19:overview@thread.tacv2';
+    const flag = (level: 'attention' | 'urgent') => ({ flag: { level, reason: 'Chute', by: nurse, at: '2026-11-01T00:00:00.000Z' } });
+    const plain = [patient(team), patient(team), patient(team), patient(team)];
+    const watched = [patient(team, flag('attention')), patient(team, flag('attention'))];
+    const urgent = patient(team, flag('urgent'));
+    const gone = patient(team, { status: 'inactive', inactive: { reason: 'leave', since: '2026-11-01' }, ...flag('attention') });
+    // Written oldest flag first, so that activity alone would list the urgent one in the middle.
+    for (const p of [watched[0]!, urgent, ...plain.slice(0, 2), watched[1]!, ...plain.slice(2), gone]) await repo.create(p);
+    const expected = [urgent, watched[1]!, watched[0]!, ...[...plain].reverse()].map((p) => p.number);
+    const first = await repo.listPage(team, 'active', {}, 4);
+    const second = await repo.listPage(team, 'active', { after: first.lastKey! }, 4);
+    expect([...first.patients, ...second.patients].map((p) => p.number)).toEqual(expected);
+    expect(first.counts).toEqual({ active: 7, inactive: 1, flagged: 4 });
+    expect(first.total).toBe(7);
+    expect((await repo.listPage(team, 'flagged', {}, 10)).patients.map((p) => p.number)).toEqual([urgent.number, gone.number, watched[1]!.number, watched[0]!.number]);
+    const back = await repo.listPage(team, 'active', { before: second.firstKey! }, 4);
+    expect(back.patients.map((p) => p.number)).toEqual(first.patients.map((p) => p.number));
+  });
+
+  it('re-keys patients stored before the list ranked flags, once, so that they take their place', async () => {
+    const team = '19:legacy@thread.tacv2';
+    const old = patient(team, { flag: { level: 'urgent', reason: 'Chute', by: nurse, at: '2026-11-01T00:00:00.000Z' } });
+    const recent = patient(team);
+    await repo.create(recent);
+    // A document as the previous version wrote it: activity time and number only.
+    await cosmos.container.items.create({ ...old, type: 'patient', searchKey: 'x', sortKey: `${old.updated.at}#${String(old.number).padStart(9, '0')}` });
+    expect((await repo.listPage(team, 'active', {}, 10)).patients.map((p) => p.number)).toEqual([recent.number, old.number]);
+    expect(await repo.rekeyLegacy(team)).toBe(1);
+    expect(await repo.rekeyLegacy(team)).toBe(0);
+    expect((await repo.listPage(team, 'active', {}, 10)).patients.map((p) => p.number)).toEqual([old.number, recent.number]);
+    expect((await repo.get(team, old.id))?.value).toEqual(old);
+  });
+
+  it('finds the patients with a file number, in the team only', async () => {
+    const p = patient(TEAM_A, { fileNumber: 'CARL 4402 1212' });
+    await repo.create(p);
+    expect((await repo.findByFileNumber(TEAM_A, 'CARL 4402 1212', 5)).map((x) => x.id)).toEqual([p.id]);
+    expect(await repo.findByFileNumber(TEAM_B, 'CARL 4402 1212', 5)).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { AlreadyExistsError, ConcurrentEditError } from '../../src/domain/errors';
-import { activityKey, type Note, type Patient } from '../../src/domain/patient';
+import { listSortKey, type Note, type Patient } from '../../src/domain/patient';
 import type { Alert } from '../../src/domain/alerts';
 import type { HistoryRecord } from '../../src/domain/history';
 import type { AccessRecord } from '../../src/domain/journal';
@@ -42,6 +42,12 @@ export class MemoryPatientRepository implements PatientRepository {
   async findByNamePart(teamId: string, part: string, limit: number): Promise<Patient[]> {
     return this.team(teamId)
       .filter((p) => fold(p.name).includes(part))
+      .slice(0, limit);
+  }
+
+  async findByFileNumber(teamId: string, fileNumber: string, limit: number): Promise<Patient[]> {
+    return this.team(teamId)
+      .filter((p) => p.fileNumber === fileNumber)
       .slice(0, limit);
   }
 
@@ -100,14 +106,20 @@ export class MemoryPatientRepository implements PatientRepository {
 
   async listPage(teamId: string, filter: ListFilter, _cursor: PageCursor, pageSize: number): Promise<PatientPage> {
     const rows = this.team(teamId).filter((p) => filter === 'all' || (filter === 'flagged' ? Boolean(p.flag) : p.status === filter));
-    return { patients: rows.slice(0, pageSize), total: rows.length, hasNewer: false, hasOlder: rows.length > pageSize };
+    const team = this.team(teamId);
+    const counts = {
+      active: team.filter((p) => p.status === 'active').length,
+      inactive: team.filter((p) => p.status === 'inactive').length,
+      flagged: team.filter((p) => p.flag).length,
+    };
+    return { patients: rows.slice(0, pageSize), total: rows.length, counts, hasNewer: false, hasOlder: rows.length > pageSize };
   }
 
   private team(teamId: string): Patient[] {
     return [...this.patients.values()]
       .map((p) => p.value)
       .filter((p) => p.teamId === teamId)
-      .sort((a, b) => activityKey(b.updated.at, b.number).localeCompare(activityKey(a.updated.at, a.number)));
+      .sort((a, b) => listSortKey(b).localeCompare(listSortKey(a)));
   }
 
   private store(patient: Patient): Versioned<Patient> {

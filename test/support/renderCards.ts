@@ -319,7 +319,8 @@ const HARNESS_JS = String.raw`
       var br = btn.getBoundingClientRect();
       var reasons = [];
       if (br.width === 0 || br.height === 0) {
-        if (getComputedStyle(btn).display !== 'none') reasons.push('button has no visible size');
+        // Inside a hidden element (isVisible false, shown by a ToggleVisibility) it has no box: measured expanded.
+        if (getComputedStyle(btn).display !== 'none' && btn.getClientRects().length > 0) reasons.push('button has no visible size');
       } else {
         if (titleEl.scrollWidth > titleEl.clientWidth) {
           reasons.push('ellipsized: text needs ' + titleEl.scrollWidth + 'px, has ' + titleEl.clientWidth + 'px');
@@ -466,6 +467,17 @@ export async function renderCards(cards: CardToRender[], opts: RenderOptions = {
         await snap(path.join(outDir, `${base}--show-${i + 1}.png`));
         await toggle(); // collapse
       }
+      // Elements hidden until a ToggleVisibility shows them (« Plus de détails »): rendered and measured shown.
+      const expanded = withHiddenShown(card);
+      if (expanded) {
+        await call<string[]>('render', expanded, TEAMS_MOBILE_HOST_CONFIG, width);
+        const em = await measure('[expanded] ');
+        m.overflowX.push(...em.overflowX);
+        m.cutLabels.push(...em.cutLabels);
+        m.truncatedText.push(...em.truncatedText);
+        m.notes.push(...em.notes);
+        await snap(path.join(outDir, `${base}--expanded.png`));
+      }
       // Findings of the collapsed card appear again when a ShowCard is open: keep each once.
       m.overflowX = dedupeShowCard(m.overflowX);
       m.truncatedText = dedupeShowCard(m.truncatedText);
@@ -487,6 +499,13 @@ export async function renderCards(cards: CardToRender[], opts: RenderOptions = {
   } finally {
     await browser.close();
   }
+}
+
+/** The card with every `isVisible: false` element shown, or undefined when it hides nothing. */
+function withHiddenShown(card: object): object | undefined {
+  const json = JSON.stringify(card);
+  if (!json.includes('"isVisible":false')) return undefined;
+  return JSON.parse(json.replace(/"isVisible":false/g, '"isVisible":true'));
 }
 
 /** Drops `[ShowCard "x"] msg` when `msg` (a finding of the collapsed card, e.g. page scroll) is already listed. */

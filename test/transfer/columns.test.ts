@@ -36,8 +36,9 @@ describe('columns', () => {
     expect(['inactif', 'Inactive'].map(parseStatus)).toEqual(['inactive', 'inactive']);
     expect(parseStatus('  ')).toBeUndefined();
     expect(parseStatus('oui')).toBeNull();
-    expect(['congé', 'conge', 'Temporary leave', 'LEAVE'].map(parseInactiveReason)).toEqual(['leave', 'leave', 'leave', 'leave']);
-    expect(['départ', 'Depart', 'discharge'].map(parseInactiveReason)).toEqual(['discharge', 'discharge', 'discharge']);
+    // Québec's words: an « absence » is temporary, a « congé » ends the follow-up; the old label « Congé temporaire » keeps its meaning.
+    expect(['absence temporaire', 'Absence', 'Temporary leave', 'LEAVE', 'Congé temporaire'].map(parseInactiveReason)).toEqual(['leave', 'leave', 'leave', 'leave', 'leave']);
+    expect(['congé', 'conge', 'Congé (fin du suivi)', 'départ', 'Depart', 'discharge', 'fin de suivi'].map(parseInactiveReason)).toEqual(Array(7).fill('discharge'));
     expect(['décès', 'DECES', 'death'].map(parseInactiveReason)).toEqual(['death', 'death', 'death']);
     expect(parseInactiveReason('vacances')).toBeNull();
   });

@@ -45,7 +45,7 @@ describe.each(['fr', 'en'] as const)('template (%s)', (lang) => {
       });
       expect(sheet.getCell(`${column('inactiveReason')}${row}`).dataValidation).toMatchObject({
         type: 'list',
-        formulae: [lang === 'fr' ? '"congé,départ,décès"' : '"leave,discharge,death"'],
+        formulae: [lang === 'fr' ? '"absence temporaire,congé,décès"' : '"leave,discharge,death"'],
       });
       expect(sheet.getCell(`${column('dateOfBirth')}${row}`).dataValidation).toMatchObject({ type: 'date' });
       expect(sheet.getCell(`${column('inactiveSince')}${row}`).dataValidation).toMatchObject({ type: 'date' });

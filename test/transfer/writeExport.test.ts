@@ -92,7 +92,7 @@ describe('writeExport', () => {
       expect(records).toHaveLength(4);
       expect(records[1]!.slice(0, 8)).toEqual(['1', "'=cmd|' /C calc'!A0", "'+1", '', '', "'@SUM(1)", "'-1", '']);
       expect(records[1]![12]).toBe('\'=HYPERLINK("x")');
-      expect(records[2]!.slice(8, 11)).toEqual(lang === 'fr' ? ['inactif', 'départ', '2026-10-01'] : ['inactive', 'discharge', '2026-10-01']);
+      expect(records[2]!.slice(8, 11)).toEqual(lang === 'fr' ? ['inactif', 'congé', '2026-10-01'] : ['inactive', 'discharge', '2026-10-01']);
       expect(records[3]![1]).toBe("'+Plus Nom");
       expect(records[3]![5]).toBe('ligne 1\nligne 2; avec, séparateurs "et guillemets"');
       // No field of the file starts with a character a spreadsheet would run.

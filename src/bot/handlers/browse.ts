@@ -19,12 +19,21 @@ export async function sendList(turn: Turn, filter: ListFilter): Promise<void> {
   await sendCard(turn, await listFor(turn, filter));
 }
 
-/** The patients I follow: one page, newest activity first (a person follows a handful). */
-export async function sendFollowing(turn: Turn): Promise<void> {
-  const patients = await turn.deps.patients.followedBy(turn.teamId, turn.actor.id, PAGE_SIZE);
+/** The patients I follow: one page in the list's order (a person follows a handful), with the filter buttons' counts. */
+async function followingFor(turn: Turn) {
+  const [patients, page] = await Promise.all([
+    turn.deps.patients.followedBy(turn.teamId, turn.actor.id, PAGE_SIZE),
+    turn.deps.patients.list(turn.teamId, 'active', {}, 1),
+  ]);
   await journal(turn, 'listViewed', patients);
-  await sendCard(turn, followingCard(patients, turn.lang));
+  return followingCard(patients, page.counts, turn.lang);
 }
+
+export async function sendFollowing(turn: Turn): Promise<void> {
+  await sendCard(turn, await followingFor(turn));
+}
+
+export const showFollowing: CardHandler = async (turn) => forTapper(await followingFor(turn));
 
 export const openPatient: CardHandler = async (turn, data) => {
   const patient = await turn.deps.patients.get(turn.teamId, patientRef.parse(data).patientId);

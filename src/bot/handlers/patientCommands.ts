@@ -5,7 +5,7 @@ import type { AdaptiveCard } from '../../cards/adaptive';
 import { EDITABLE_FIELDS, INACTIVE_REASONS, type Patient } from '../../domain/patient';
 import { type Command } from '../commandParser';
 import { historyFor, mentionedMember } from './team';
-import { isDomainError, refusal, sendCard, sendRefusal, sendText, showChange, showPatient, type Turn } from '../turn';
+import { confirmChange, isDomainError, refusal, sendCard, sendPatientCard, sendRefusal, sendText, showPatient, type Turn } from '../turn';
 import { journal } from '../journal';
 
 /** Commands that act on one patient named by number or part of the name. */
@@ -29,7 +29,10 @@ export const pendingCommandSchema = z.discriminatedUnion('kind', [
 ]);
 export type PendingCommand = z.infer<typeof pendingCommandSchema>;
 
-/** Runs a command on a patient of this team; domain refusals come back on the patient's card. */
+/**
+ * Runs a typed command (or the one a choice card carried) on a patient of this team: a change
+ * answers with its confirmation line; domain refusals come back on the patient's card.
+ */
 export async function runOnPatient(turn: Turn, patient: Patient, command: PendingCommand): Promise<AdaptiveCard> {
   const { patients } = turn.deps;
   const { teamId, actor, lang } = turn;
@@ -38,32 +41,32 @@ export async function runOnPatient(turn: Turn, patient: Patient, command: Pendin
       case 'show':
         return await showPatient(turn, patient);
       case 'note':
-        return showChange(turn, await patients.addNote(teamId, actor, patient.id, command.text), 'done.noteAdded');
+        return confirmChange(turn, await patients.addNote(teamId, actor, patient.id, command.text), 'done.noteAdded');
       case 'set': {
         // `set clinician #12 @Dre Lavoie`: the person named follows the patient too.
         const clinician = command.field === 'clinician' ? await mentionedMember(turn) : undefined;
-        if (clinician) return showChange(turn, await patients.assignClinician(teamId, actor, patient.id, clinician.actor), 'done.updated');
+        if (clinician) return confirmChange(turn, await patients.assignClinician(teamId, actor, patient.id, clinician.actor), 'done.updated');
         const value = command.value.replace(/<\/?at>/g, '');
-        return showChange(turn, await patients.setField(teamId, actor, patient.id, command.field, value), 'done.updated');
+        return confirmChange(turn, await patients.setField(teamId, actor, patient.id, command.field, value), 'done.updated', [command.field]);
       }
       case 'inactive':
         if (!command.reason) {
           await journal(turn, 'formOpened', [patient]);
           return inactiveFormCard(patient, lang);
         }
-        return showChange(turn, await patients.setInactive(teamId, actor, patient.id, command.reason), 'done.inactive');
+        return confirmChange(turn, await patients.setInactive(teamId, actor, patient.id, command.reason), 'done.inactive');
       case 'active':
-        return showChange(turn, await patients.setActive(teamId, actor, patient.id), 'done.active');
+        return confirmChange(turn, await patients.setActive(teamId, actor, patient.id), 'done.active');
       case 'flag':
-        return showChange(turn, await patients.flag(teamId, actor, patient.id, command.level, command.reason), 'done.flagged');
+        return confirmChange(turn, await patients.flag(teamId, actor, patient.id, command.level, command.reason), 'done.flagged');
       case 'unflag':
-        return showChange(turn, await patients.unflag(teamId, actor, patient.id), 'done.unflagged');
+        return confirmChange(turn, await patients.unflag(teamId, actor, patient.id), 'done.unflagged');
       case 'follow':
-        return showChange(turn, await patients.follow(teamId, actor, patient.id), 'done.followed');
+        return confirmChange(turn, await patients.follow(teamId, actor, patient.id), 'done.followed');
       case 'history':
         return historyFor(turn, patient.id, undefined, 1);
       case 'unfollow':
-        return showChange(turn, await patients.unfollow(teamId, actor, patient.id), 'done.unfollowed');
+        return confirmChange(turn, await patients.unfollow(teamId, actor, patient.id), 'done.unfollowed');
     }
   } catch (error) {
     if (!isDomainError(error) || error.code === 'patientNotFound') throw error;
@@ -82,6 +85,7 @@ export async function handlePatientCommand(turn: Turn, command: PatientCommand):
     return sendCard(turn, choiceCard(command.ref, resolution.candidates, pending, turn.lang));
   }
   try {
+    if (pending.kind === 'show') return await sendPatientCard(turn, resolution.patient, await showPatient(turn, resolution.patient));
     await sendCard(turn, await runOnPatient(turn, resolution.patient, pending));
   } catch (error) {
     if (!isDomainError(error)) throw error;

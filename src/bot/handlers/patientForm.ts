@@ -1,8 +1,11 @@
+import { type AdaptiveCard, executeAction, plain, VERBS } from '../../cards/adaptive';
 import type { FormValues } from '../../cards/formCards';
-import { DomainError } from '../../domain/errors';
+import { messageCard } from '../../cards/helpCard';
+import { t } from '../../i18n/messages';
+import { DomainError, DuplicatePatientError } from '../../domain/errors';
 import { EDITABLE_FIELDS, type EditableField } from '../../domain/patient';
 import { createInput, patientRef, updateInput } from '../cardData';
-import { forEveryone, forTapper, notice, refusal, showForm, showPatient } from '../turn';
+import { forEveryone, forTapper, notice, refusal, showForm, showPatient, type Turn, writtenDates } from '../turn';
 import type { CardHandler } from './cardHandler';
 
 /** The fields the form sent (the team's fields); the others are left as they are. */
@@ -10,10 +13,29 @@ function fieldsOf(input: Partial<Record<EditableField, string | undefined>>): Pa
   return Object.fromEntries(EDITABLE_FIELDS.flatMap((field) => (input[field] === undefined ? [] : [[field, input[field]]])));
 }
 
-const VALIDATION_CODES = new Set(['nameRequired', 'nameTooLong', 'dateInvalid', 'dateInFuture', 'dateTooOld', 'valueTooLong', 'valueInvalid']);
+const VALIDATION_CODES = new Set(['nameRequired', 'nameTooLong', 'dateInvalid', 'dateInFuture', 'dateTooOld', 'valueTooLong', 'valueInvalid', 'phoneInvalid']);
 
 export function isValidationError(error: unknown): error is DomainError {
   return error instanceof DomainError && VALIDATION_CODES.has(error.code);
+}
+
+/**
+ * The team already has this patient: « Lucie Caron existe déjà (#5) : Ouvrir #5 / Ajouter quand
+ * même ». The second button carries what was typed, so the patient is added as asked.
+ */
+export function duplicateWarning(
+  turn: Turn,
+  error: DuplicatePatientError,
+  input: { name: string; requestId: string; fields?: Partial<Record<EditableField, string>> },
+): AdaptiveCard {
+  const { existing } = error;
+  const text = error.sameFileNumber
+    ? t(turn.lang, 'duplicate.fileNumber', { file: plain(existing.fileNumber ?? ''), number: existing.number, name: plain(existing.name) })
+    : t(turn.lang, 'duplicate.name', { name: plain(existing.name), number: existing.number });
+  return messageCard({ text, color: 'Attention' }, turn.lang, [
+    executeAction(t(turn.lang, 'action.openNumber', { number: existing.number }), VERBS.open, { patientId: existing.id }),
+    executeAction(t(turn.lang, 'action.addAnyway'), VERBS.create, { ...input.fields, name: input.name, requestId: input.requestId, force: true }, { inputs: false }),
+  ]);
 }
 
 /** Add patient without a name: the form, with a fresh request id. */
@@ -24,10 +46,13 @@ export const createPatient: CardHandler = async (turn, data) => {
   const input = createInput.parse(data);
   const values: FormValues = { name: input.name, ...fieldsOf(input) };
   try {
-    const result = await turn.deps.patients.add(turn.teamId, turn.actor, { name: input.name, fields: fieldsOf(input) }, { requestId: input.requestId });
+    const origin = { requestId: input.requestId, allowDuplicate: input.force };
+    const result = await turn.deps.patients.add(turn.teamId, turn.actor, { name: input.name, fields: fieldsOf(input) }, origin);
     const done = notice(turn, result.changed ? 'done.created' : 'done.alreadyCreated', 'Good', { number: result.patient.number });
+    done.text = [done.text, ...(await writtenDates(turn, result.patient, EDITABLE_FIELDS))].join(' ');
     return forEveryone(await showPatient(turn, result.patient, done));
   } catch (error) {
+    if (error instanceof DuplicatePatientError) return forTapper(duplicateWarning(turn, error, { name: input.name, requestId: input.requestId, fields: fieldsOf(input) }));
     if (!isValidationError(error)) throw error;
     const form = { mode: 'create' as const, requestId: input.requestId };
     return forTapper(await showForm(turn, form, { values, notice: refusal(turn, error) }));
@@ -51,6 +76,7 @@ export const updatePatient: CardHandler = async (turn, data) => {
       { expectedVersion: input.version },
     );
     const done = result.changed ? notice(turn, 'done.updated', 'Good', { number: result.patient.number }) : notice(turn, 'done.unchanged', 'Default');
+    if (result.changed) done.text = [done.text, ...(await writtenDates(turn, result.patient, Object.keys(fieldsOf(input)) as EditableField[]))].join(' ');
     return forEveryone(await showPatient(turn, result.patient, done));
   } catch (error) {
     if (!isValidationError(error)) throw error;

@@ -21,9 +21,10 @@ export const setInactive: CardHandler = async (turn, data) => {
   if (!isReason(input.reason)) {
     const patient = await patients.get(turn.teamId, input.patientId);
     await journal(turn, 'formOpened', [patient]);
-    return forTapper(inactiveFormCard(patient, turn.lang, { notice: notice(turn, 'usage.inactive', 'Attention') }));
+    return forTapper(inactiveFormCard(patient, turn.lang, { notice: notice(turn, 'usage.inactive', 'Attention'), values: input }));
   }
-  const result = await patients.setInactive(turn.teamId, turn.actor, input.patientId, input.reason, { expectedVersion: input.version });
+  const origin = { expectedVersion: input.version, comment: input.comment };
+  const result = await patients.setInactive(turn.teamId, turn.actor, input.patientId, input.reason, origin);
   const done = notice(turn, 'done.inactive', 'Good', { number: result.patient.number });
   return forEveryone(await showPatient(turn, result.patient, done));
 };

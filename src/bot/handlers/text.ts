@@ -1,8 +1,14 @@
-import { helpCard } from '../../cards/helpCard';
+import { z } from 'zod';
+import { executeAction, plain, VERBS } from '../../cards/adaptive';
+import { t } from '../../i18n/messages';
+import { helpCard, messageCard } from '../../cards/helpCard';
+import { DuplicatePatientError } from '../../domain/errors';
 import { isSuperuser } from '../../domain/team';
-import { parseCommand } from '../commandParser';
-import { isDomainError, notice, sendCard, sendRefusal, sendText, showForm, showPatient, type Turn } from '../turn';
+import { parseCommand, suggestCommand } from '../commandParser';
+import { forTapper, isDomainError, notice, sendCard, sendPatientCard, sendRefusal, sendText, showForm, showPatient, type Turn } from '../turn';
 import { sendFollowing, sendList } from './browse';
+import type { CardHandler } from './cardHandler';
+import { duplicateWarning } from './patientForm';
 import { handlePatientCommand } from './patientCommands';
 import { handleExport } from './transfer';
 import { changeSuperuser, sendSettings } from './team';
@@ -27,8 +33,9 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
       try {
         const { patient } = await turn.deps.patients.add(turn.teamId, turn.actor, { name: command.name });
         const done = notice(turn, 'done.created', 'Good', { number: patient.number });
-        return await sendCard(turn, await showPatient(turn, patient, done));
+        return await sendPatientCard(turn, patient, await showPatient(turn, patient, done));
       } catch (error) {
+        if (error instanceof DuplicatePatientError) return await sendCard(turn, duplicateWarning(turn, error, { name: command.name, requestId: turn.deps.newId() }));
         if (!isDomainError(error)) throw error;
         await sendRefusal(turn, error);
         return;
@@ -56,8 +63,32 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
     case 'usage':
       return sendText(turn, `usage.${command.command}`);
     case 'unknown':
-      return sendText(turn, 'error.unknownCommand');
+      return answerUnknown(turn, text);
     default:
       return handlePatientCommand(turn, command);
   }
 }
+
+/** Not understood: a known command close to it is offered with a button; otherwise the way to help. */
+async function answerUnknown(turn: Turn, text: string): Promise<void> {
+  const suggestion = suggestCommand(text);
+  if (!suggestion) return sendText(turn, 'error.unknownCommand');
+  const typed = plain(text.trim().split(/\s+/).slice(0, 3).join(' '));
+  const card = messageCard(notice(turn, 'suggest.title', 'Default', { typed, command: plain(suggestion) }), turn.lang, [
+    executeAction(t(turn.lang, 'action.runSuggestion'), VERBS.runSuggestion, { text: suggestion }, { style: 'positive' }),
+    executeAction(t(turn.lang, 'action.help'), VERBS.help),
+  ]);
+  await sendCard(turn, card);
+}
+
+const suggestionInput = z.object({ text: z.string().min(1).max(20_000) });
+
+/**
+ * The suggested command, run as if typed by the person who tapped (in their team, as always):
+ * its answers come as messages, and the suggestion card says what was run.
+ */
+export const runSuggestion: CardHandler = async (turn, data) => {
+  const { text } = suggestionInput.parse(data);
+  await handleText(turn, text);
+  return forTapper(messageCard(notice(turn, 'suggest.ran', 'Default', { command: plain(text) }), turn.lang, []));
+};
