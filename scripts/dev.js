@@ -2,7 +2,7 @@
 'use strict';
 
 /**
- * The local run: the bot (embedded in-memory Cosmos DB server, no Bot Framework auth) and the
+ * The local run: the bot (embedded local Cosmos DB server saved in .data/, no Bot Framework auth) and the
  * Microsoft 365 Agents Playground pointing at it, both offline. Ctrl+C stops both.
  */
 const { spawn } = require('node:child_process');
@@ -46,7 +46,8 @@ process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
 (async () => {
-  start('bot', ['-r', '@swc-node/register', 'src/index.ts'], { PORT: botPort });
+  // The newcomer's list survives a restart: the local store is saved in .data/ (git-ignored).
+  start('bot', ['-r', '@swc-node/register', 'src/index.ts'], { PORT: botPort, LOCAL_DATA_DIR: process.env.LOCAL_DATA_DIR || '.data' });
   await waitForHealth(`http://127.0.0.1:${botPort}/healthz`, 60_000);
   start('playground', ['scripts/playground.js'], { BOT_PORT: botPort });
   console.log(`[dev] bot on http://127.0.0.1:${botPort}/api/messages; Playground on http://127.0.0.1:${process.env.PLAYGROUND_PORT || 56150}`);
