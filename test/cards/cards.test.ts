@@ -49,7 +49,7 @@ function patient(number: number, overrides: Partial<Patient> = {}): Patient {
 
 /** A page of the list as the store gives it, for a team of 1,000 patients. */
 function page(patients: Patient[]) {
-  return { patients, total: 1000, firstKey: 'k-first', lastKey: 'k-last', hasNewer: true, hasOlder: true };
+  return { patients, total: 1000, counts: { active: 900, inactive: 100, flagged: 60 }, firstKey: 'k-first', lastKey: 'k-last', hasNewer: true, hasOlder: true };
 }
 
 function alert(urgent: boolean): Alert {
@@ -87,7 +87,7 @@ function allCards(lang: Lang): Array<{ name: string; card: AdaptiveCard }> {
     { name: 'patient-urgent', card: patientCard(flagged, lang, { now: NOW }) },
     { name: 'patient-inactive', card: patientCard(inactive, lang, { now: NOW }) },
     { name: 'list-1000', card: listCard(page([flagged, watched, inactive, ...rows.slice(3)]), 'all', 37, lang) },
-    { name: 'list-empty', card: listCard({ patients: [], total: 0, hasNewer: false, hasOlder: false }, 'flagged', 1, lang) },
+    { name: 'list-empty', card: listCard({ patients: [], total: 0, counts: { active: 0, inactive: 0, flagged: 0 }, hasNewer: false, hasOlder: false }, 'flagged', 1, lang) },
     { name: 'choice', card: choiceCard('bélanger', rows.slice(0, 8), { kind: 'show' }, lang) },
     { name: 'form-new', card: patientFormCard(lang, { mode: 'create', requestId: 'r-1' }, { now: NOW }) },
     { name: 'form-edit', card: patientFormCard(lang, { mode: 'edit', patient: patient(2) }, { now: NOW, notice }) },

@@ -10,6 +10,8 @@ let repo: CosmosPatientRepository;
 beforeAll(async () => {
   cosmos = await startTestCosmos();
   repo = new CosmosPatientRepository(cosmos.container);
+  // As in the bot, a team's counter (which keeps its list counts) exists before its first patient.
+  for (const team of [TEAM_A, '19:search@thread.tacv2']) await repo.allocateNumber(team);
 });
 afterAll(() => cosmos.stop());
 
@@ -99,6 +101,7 @@ describe('CosmosPatientRepository', () => {
   it('pages a list newest activity first, forward and back, with filters and totals', async () => {
     const team = '19:paging@thread.tacv2';
     const all = [];
+    await repo.allocateNumber(team);
     for (let i = 0; i < 25; i++) {
       const p = patient(team, i % 5 === 0 ? { status: 'inactive', inactive: { reason: 'leave', since: '2026-11-01' } } : {});
       await repo.create(p);

@@ -12,6 +12,7 @@ export class MemoryPatientRepository implements PatientRepository {
   readonly history: HistoryRecord[] = [];
   readonly alerts = new Map<string, Versioned<Alert>>();
   private counters = new Map<string, number>();
+  private readonly requests = new Map<string, string>();
   private etags = 0;
   /** Lets a test slip another writer in between a read and a write. */
   beforeReplace?: () => Promise<void>;
@@ -25,12 +26,20 @@ export class MemoryPatientRepository implements PatientRepository {
   async create(patient: Patient, extras: WriteExtras = {}): Promise<Versioned<Patient>> {
     const key = `${patient.teamId}/${patient.id}`;
     if (this.patients.has(key)) throw new AlreadyExistsError();
+    const request = extras.requestKey && `${patient.teamId}/${extras.requestKey}`;
+    if (request && this.requests.has(request)) throw new AlreadyExistsError();
+    if (request) this.requests.set(request, patient.id);
     this.keep(extras);
     return this.store(patient);
   }
 
   async get(teamId: string, id: string): Promise<Versioned<Patient> | null> {
     return this.patients.get(`${teamId}/${id}`) ?? null;
+  }
+
+  async createdByRequest(teamId: string, requestKey: string): Promise<Versioned<Patient> | null> {
+    const patientId = this.requests.get(`${teamId}/${requestKey}`);
+    return patientId ? this.get(teamId, patientId) : null;
   }
 
   async findByNumber(teamId: string, number: number): Promise<Versioned<Patient> | null> {
@@ -97,7 +106,13 @@ export class MemoryPatientRepository implements PatientRepository {
 
   async listPage(teamId: string, filter: ListFilter, _cursor: PageCursor, pageSize: number): Promise<PatientPage> {
     const rows = this.team(teamId).filter((p) => filter === 'all' || (filter === 'flagged' ? Boolean(p.flag) : p.status === filter));
-    return { patients: rows.slice(0, pageSize), total: rows.length, hasNewer: false, hasOlder: rows.length > pageSize };
+    const all = this.team(teamId);
+    const counts = {
+      active: all.filter((p) => p.status === 'active').length,
+      inactive: all.filter((p) => p.status === 'inactive').length,
+      flagged: all.filter((p) => p.flag).length,
+    };
+    return { patients: rows.slice(0, pageSize), total: rows.length, counts, hasNewer: false, hasOlder: rows.length > pageSize };
   }
 
   private team(teamId: string): Patient[] {

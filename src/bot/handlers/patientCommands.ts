@@ -28,38 +28,42 @@ export const pendingCommandSchema = z.discriminatedUnion('kind', [
 ]);
 export type PendingCommand = z.infer<typeof pendingCommandSchema>;
 
-/** Runs a command on a patient of this team; domain refusals come back on the patient's card. */
-export async function runOnPatient(turn: Turn, patient: Patient, command: PendingCommand): Promise<AdaptiveCard> {
+/**
+ * Runs a command on a patient of this team; domain refusals come back on the patient's card.
+ * With the ETag it was read with, a change starts from that read instead of reading again.
+ */
+export async function runOnPatient(turn: Turn, patient: Patient, command: PendingCommand, etag?: string): Promise<AdaptiveCard> {
   const { patients } = turn.deps;
   const { teamId, actor, lang } = turn;
+  const origin = etag ? { current: { value: patient, etag } } : {};
   try {
     switch (command.kind) {
       case 'show':
         return await showPatient(turn, patient);
       case 'note':
-        return showChange(turn, await patients.addNote(teamId, actor, patient.id, command.text), 'done.noteAdded');
+        return showChange(turn, await patients.addNote(teamId, actor, patient.id, command.text, origin), 'done.noteAdded');
       case 'set': {
         // `set clinician #12 @Dre Lavoie`: the person named follows the patient too.
         const clinician = command.field === 'clinician' ? await mentionedMember(turn) : undefined;
-        if (clinician) return showChange(turn, await patients.assignClinician(teamId, actor, patient.id, clinician.actor), 'done.updated');
+        if (clinician) return showChange(turn, await patients.assignClinician(teamId, actor, patient.id, clinician.actor, origin), 'done.updated');
         const value = command.value.replace(/<\/?at>/g, '');
-        return showChange(turn, await patients.setField(teamId, actor, patient.id, command.field, value), 'done.updated');
+        return showChange(turn, await patients.setField(teamId, actor, patient.id, command.field, value, origin), 'done.updated');
       }
       case 'inactive':
         if (!command.reason) return inactiveFormCard(patient, lang);
-        return showChange(turn, await patients.setInactive(teamId, actor, patient.id, command.reason), 'done.inactive');
+        return showChange(turn, await patients.setInactive(teamId, actor, patient.id, command.reason, origin), 'done.inactive');
       case 'active':
-        return showChange(turn, await patients.setActive(teamId, actor, patient.id), 'done.active');
+        return showChange(turn, await patients.setActive(teamId, actor, patient.id, origin), 'done.active');
       case 'flag':
-        return showChange(turn, await patients.flag(teamId, actor, patient.id, command.level, command.reason), 'done.flagged');
+        return showChange(turn, await patients.flag(teamId, actor, patient.id, command.level, command.reason, origin), 'done.flagged');
       case 'unflag':
-        return showChange(turn, await patients.unflag(teamId, actor, patient.id), 'done.unflagged');
+        return showChange(turn, await patients.unflag(teamId, actor, patient.id, origin), 'done.unflagged');
       case 'follow':
-        return showChange(turn, await patients.follow(teamId, actor, patient.id), 'done.followed');
+        return showChange(turn, await patients.follow(teamId, actor, patient.id, origin), 'done.followed');
       case 'history':
         return historyFor(turn, patient.id, undefined, 1);
       case 'unfollow':
-        return showChange(turn, await patients.unfollow(teamId, actor, patient.id), 'done.unfollowed');
+        return showChange(turn, await patients.unfollow(teamId, actor, patient.id, origin), 'done.unfollowed');
     }
   } catch (error) {
     if (!isDomainError(error) || error.code === 'patientNotFound') throw error;
@@ -75,7 +79,7 @@ export async function handlePatientCommand(turn: Turn, command: PatientCommand):
   if (resolution.kind === 'none') return sendText(turn, 'error.noMatch', { ref: command.ref });
   if (resolution.kind === 'many') return sendCard(turn, choiceCard(command.ref, resolution.candidates, pending, turn.lang));
   try {
-    await sendCard(turn, await runOnPatient(turn, resolution.patient, pending));
+    await sendCard(turn, await runOnPatient(turn, resolution.patient, pending, resolution.etag));
   } catch (error) {
     if (!isDomainError(error)) throw error;
     await turn.context.sendActivity(refusal(turn, error).text);
