@@ -25,7 +25,7 @@ const TEAM_SIZE = 1000;
 const LARGE_TEAM_SIZE = 10_000;
 const LARGE_SAMPLES = 100;
 /** The list scans the local server's every document: fewer samples keep the run to a few minutes. */
-const LARGE_LIST_SAMPLES = 40;
+const LARGE_LIST_SAMPLES = 100;
 const WARMUP = 20;
 const SAMPLES = 200;
 const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';

@@ -59,7 +59,7 @@ export interface ChangeOrigin {
 
 export const CHOICE_LIMIT = 8;
 /** Enough for 50 writers on one patient from two instances (measured, README "Concurrent edits"). */
-const WRITE_ATTEMPTS = 15;
+const WRITE_ATTEMPTS = 30;
 
 export interface PatientServiceOptions {
   clock?: Clock;
@@ -395,7 +395,7 @@ function idFromRequest(teamId: string, requestId: string): string {
   return createHash('sha256').update(`${teamId}\n${requestId}`).digest('hex').slice(0, 32);
 }
 
-/** Full jitter, growing to at most 200 ms: writers that lost together do not collide again. */
+/** Full jitter, growing to at most 400 ms: writers that lost together do not collide again. */
 function pause(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * 2 ** attempt)));
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(400, 10 * 2 ** attempt)));
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 // The package exports only ready-made servers whose data cannot be reached; these are its own
 // building blocks (account, routes, operations), assembled here to add a batch Patch and a snapshot.
 import Account from '@vercel/cosmosdb-server/lib/account';
+import Items from '@vercel/cosmosdb-server/lib/account/items';
 import routes from '@vercel/cosmosdb-server/lib/routes';
 import readJson from '@vercel/cosmosdb-server/lib/json';
 import * as documentOperations from '@vercel/cosmosdb-server/lib/handler/_document-operations';
@@ -96,6 +97,24 @@ export function createLocalCosmosServer(options: { dataDir?: string } = {}): Loc
   });
   return { server, ...(snapshots && { dataFile: snapshots.file }), flush: () => snapshots?.flush() ?? Promise.resolve() };
 }
+
+/**
+ * The query engine (@zeit/cosmosdb-query) compiles `FROM c` to a reduce that copies its whole
+ * accumulator for every document (`[...$, { c }]`): quadratic, 7.7 s per list page at 23,000
+ * documents. Appending in place gives the same rows in linear time (0.1 s there).
+ */
+const QUADRATIC_FROM = /\[\.\.\.\$, \{\s*(\w+): (\w+)\s*\}\]/g;
+type CompiledQuery = { code: string; _code: string | null; linear?: boolean };
+const items = Items.prototype as unknown as { _getQuery(sql: string): CompiledQuery };
+const compile = items._getQuery;
+items._getQuery = function linearQuery(this: unknown, sql: string) {
+  const query = compile.call(this, sql);
+  if (!query.linear) {
+    query._code = query.code.replace(QUADRATIC_FROM, '($.push({ $1: $2 }), $)');
+    query.linear = true;
+  }
+  return query;
+};
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
