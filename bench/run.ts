@@ -1,5 +1,6 @@
 /**
- * Benchmark: a team of 1,000 patients, measured through the bot's real HTTP endpoint.
+ * Benchmark: a team of 1,000 patients, then one of 10,000 beside it, measured through the bot's
+ * real HTTP endpoint.
  *
  * Three servers on 127.0.0.1: the in-memory Cosmos DB server, started by this benchmark in a child
  * process so that its requests can be counted (./cosmosServer.ts; the bot reuses it), the bot
@@ -8,7 +9,7 @@
  * ends when the bot has sent its reply to the connector, an invoke when its answer (the card)
  * comes back in the HTTP response.
  *
- *   npm run bench        (about 75 s on 2 cores; prints a table and a `BENCH_JSON {...}` line)
+ *   npm run bench        (about 35 s on 2 cores; prints tables and a `BENCH_JSON {...}` line)
  */
 import { Agent, createServer, type IncomingMessage, request } from 'node:http';
 import { cpus } from 'node:os';
