@@ -4,11 +4,11 @@
  * core as a remote one would. The child counts its server's 'request' events, with each request's
  * kind (and SQL for queries), and hands them to the parent after every turn.
  */
-import { createHttpServer } from '@vercel/cosmosdb-server';
 import { type ChildProcess, fork } from 'node:child_process';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { createLocalCosmosServer } from '../src/store/localCosmos';
 
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -87,7 +87,8 @@ export function describeCosmos(req: IncomingMessage, body: string, time: { start
 
 /** The child: the in-memory Cosmos DB server, counting its 'request' events. */
 async function cosmosChild(): Promise<void> {
-  const server = createHttpServer({ keepAlive: true });
+  // The bot's own local server (src/store/localCosmos.ts), in memory only.
+  const { server } = createLocalCosmosServer();
   let calls: CosmosCall[] = [];
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const start = now();

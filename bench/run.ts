@@ -1,5 +1,6 @@
 /**
- * Benchmark: a team of 1,000 patients, measured through the bot's real HTTP endpoint.
+ * Benchmark: a team of 1,000 patients, then one of 10,000 beside it, measured through the bot's
+ * real HTTP endpoint.
  *
  * Three servers on 127.0.0.1: the in-memory Cosmos DB server, started by this benchmark in a child
  * process so that its requests can be counted (./cosmosServer.ts; the bot reuses it), the bot
@@ -8,16 +9,24 @@
  * ends when the bot has sent its reply to the connector, an invoke when its answer (the card)
  * comes back in the HTTP response.
  *
- *   npm run bench        (about 75 s on 2 cores; prints a table and a `BENCH_JSON {...}` line)
+ *   npm run bench        (about 35 s on 2 cores; prints tables and a `BENCH_JSON {...}` line)
  */
 import { Agent, createServer, type IncomingMessage, request } from 'node:http';
 import { cpus } from 'node:os';
 import pino from 'pino';
 import { loadConfig } from '../src/config';
 import { startBot } from '../src/main';
+import { type ImportedPatient, PatientService } from '../src/domain/patientService';
+import { CosmosPatientRepository } from '../src/store/cosmosPatientRepository';
+import { patientIdOf } from '../src/domain/patient';
 import { busyTime, close, type CosmosCall, CosmosProcess, listen, memorySnapshot } from './cosmosServer';
 
 const TEAM_SIZE = 1000;
+/** The second team: imported at once (the start-up import), then measured with the same commands. */
+const LARGE_TEAM_SIZE = 10_000;
+const LARGE_SAMPLES = 100;
+/** The list scans the local server's every document: fewer samples keep the run to a few minutes. */
+const LARGE_LIST_SAMPLES = 100;
 const WARMUP = 20;
 const SAMPLES = 200;
 const CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -176,11 +185,14 @@ interface Reply {
 
 const PERSON = { id: '29:bench-nurse', aadObjectId: 'aad-bench-nurse', name: 'Alice Tremblay', locale: 'fr-CA' };
 const TEAM = { teamId: '19:bench-team@thread.tacv2', channelId: '19:bench-general@thread.tacv2' };
+const LARGE_TEAM = { teamId: '19:bench-large-team@thread.tacv2', channelId: '19:bench-large-general@thread.tacv2' };
 const MENTION = '<at>Contact Télésanté</at>';
 
 class Driver {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
   private counter = 0;
+  /** The team the next activities come from. */
+  team = TEAM;
 
   constructor(
     private readonly botPort: number,
@@ -204,8 +216,8 @@ class Driver {
       locale: PERSON.locale,
       from: { id: PERSON.id, name: PERSON.name, aadObjectId: PERSON.aadObjectId },
       recipient: { id: '28:contact-bot', name: 'Contact Télésanté' },
-      conversation: { id: `${TEAM.channelId};messageid=1`, conversationType: 'channel', isGroup: true, tenantId: 'tenant-bench' },
-      channelData: { team: { id: TEAM.teamId }, channel: { id: TEAM.channelId }, tenant: { id: 'tenant-bench' } },
+      conversation: { id: `${this.team.channelId};messageid=1`, conversationType: 'channel', isGroup: true, tenantId: 'tenant-bench' },
+      channelData: { team: { id: this.team.teamId }, channel: { id: this.team.channelId }, tenant: { id: 'tenant-bench' } },
       ...extra,
     };
   }
@@ -487,7 +499,51 @@ async function main(): Promise<void> {
     const sweep = await cosmos.take();
     const sweepKinds = sweep.map((c) => (c.sql ? `${c.kind}: ${c.sql.replace(/\s+/g, ' ')}` : c.kind));
 
+    // 9. A team of 10,000 patients beside the first one: imported in one run (10% inactive, as the
+    //    start-up import does it), 6% flagged by command, then the same commands measured.
+    driver.team = LARGE_TEAM;
+    const large = (name: string) => `${name} @${LARGE_TEAM_SIZE}`;
+    const rows: ImportedPatient[] = Array.from({ length: LARGE_TEAM_SIZE }, (_, i) => ({
+      name: patientName(i + 1),
+      fields: i % 8 === 0 ? { room: `3A-${10 + (i % 40)}`, reason: pick(REASONS) } : {},
+      ...(i % 10 === 2 ? { status: 'inactive' as const, inactive: { reason: 'leave' as const, since: new Date().toISOString() } } : { status: 'active' as const }),
+    }));
+    onlyCard(await driver.say('help'), 'help'); // the team's first turn: its settings
+    await new PatientService(new CosmosPatientRepository(bot.container)).importPatients(LARGE_TEAM.teamId, { id: 'bench', name: 'bench' }, rows);
+    await cosmos.take();
+    const randomNumber = () => 1 + Math.floor(random() * LARGE_TEAM_SIZE);
+    for (let n = 1; n <= LARGE_TEAM_SIZE; n++) {
+      if (n % 33 !== 5 && n % 33 !== 20) continue;
+      const level = n % 33 === 5 ? 'urgent ' : '';
+      onlyCard(record(large('flag #N [urgent] <reason>'), await driver.say(`flag #${n} ${level}${pick(FLAG_REASONS)}`), false), 'flag');
+    }
+    for (let i = 0; i < WARMUP + LARGE_SAMPLES; i++) {
+      onlyCard(record(large('show #N'), await driver.say(`show #${randomNumber()}`), i < WARMUP), 'show');
+    }
+    for (let i = 0; i < LARGE_SAMPLES; i++) {
+      onlyCard(record(large('set <field> #N <value>'), await driver.say(`set room #${randomNumber()} 2B-${i}`), false), 'set room');
+      onlyCard(record(large('note #N <text>'), await driver.say(`note #${randomNumber()} ${noteText(60 + Math.floor(random() * 300))}`), false), 'note');
+      const inactive = 10 * Math.floor(random() * (LARGE_TEAM_SIZE / 10)) + 7; // n % 10 === 7: active until now
+      onlyCard(record(large('set inactive #N <reason>'), await driver.say(`set inactive #${inactive} discharge`), false), 'set inactive');
+    }
+    for (let i = 0; i < WARMUP + LARGE_SAMPLES; i++) {
+      const data = { patientId: patientIdOf(LARGE_TEAM.teamId, randomNumber()), verb: 'patient.open' };
+      onlyCard(record(large('card: patient.open'), await driver.execute('patient.open', data), i < WARMUP), 'patient.open');
+    }
+    let largeFirst: any;
+    for (let i = 0; i < 5 + LARGE_LIST_SAMPLES; i++) largeFirst = onlyCard(record(large('list'), await driver.say('list'), i < 5), 'list');
+    const largeFirstNext = nextOf(largeFirst);
+    let largeNext = largeFirstNext;
+    for (let i = 0; i < 5 + LARGE_LIST_SAMPLES; i++) {
+      const card = onlyCard(record(large('card: list.page (Next)'), await driver.execute('list.page', largeNext), i < 5), 'list.page');
+      largeNext = nextOf(card) ?? largeFirstNext;
+    }
+    for (let i = 0; i < WARMUP + LARGE_SAMPLES; i++) {
+      onlyCard(record(large('add patient <name>'), await driver.say(`add patient ${patientName(i)}`), i < WARMUP), 'add patient');
+    }
+
     const results = Object.fromEntries([...MEASURED, ...SEEDING].map((name) => [name, summary(ops.get(name)!)]));
+    const largeResults = Object.fromEntries([...MEASURED, ...SEEDING].map((name) => [name, summary(ops.get(large(name))!)]));
     const largestCardBytes = Math.max(...MEASURED.map((name) => ops.get(name)!.largestCard));
     const runSeconds = round((Date.now() - wallStart) / 1000, 1);
 
@@ -524,12 +580,30 @@ async function main(): Promise<void> {
     );
     console.log(`seeding took ${round((seededAt - wallStart) / 1000, 1)} s, the whole run ${runSeconds} s; ${cosmos.total} Cosmos DB requests`);
 
+    console.log(`\nSide by side: the team of ${TEAM_SIZE} and a team of ${LARGE_TEAM_SIZE} (imported) in the same store`);
+    const sideWidths = [24, 9, 7, 7, 9, 7, 7, 7];
+    const side = (cells: Array<string | number>) =>
+      cells.map((c, i) => (i === 0 ? String(c).padEnd(sideWidths[i]!) : String(c).padStart(sideWidths[i]!))).join(' ');
+    console.log(side(['operation', `${TEAM_SIZE}: ms`, 'p95', 'db req', `${LARGE_TEAM_SIZE}: ms`, 'p95', 'db req', 'ratio']));
+    for (const name of [...MEASURED, ...SEEDING]) {
+      const [a, b] = [results[name]!, largeResults[name]!];
+      console.log(side([name, a.medianMs, a.p95Ms, a.cosmosRequestsPerOp, b.medianMs, b.p95Ms, b.cosmosRequestsPerOp, `${round(b.medianMs / a.medianMs, 2)}x`]));
+    }
+    console.log('Cosmos DB requests per operation at 10,000:');
+    for (const name of [...MEASURED, ...SEEDING]) {
+      console.log(`  ${name}`);
+      for (const [kind, perOp] of Object.entries(largeResults[name]!.cosmosBreakdownPerOp)) {
+        console.log(`    ${perOp} × ${kind.length > 150 ? `${kind.slice(0, 149)}…` : kind}`);
+      }
+    }
+
     const json = {
       teamSize: TEAM_SIZE,
       warmup: WARMUP,
       node: process.version,
       cpus: cpus().length,
       operations: results,
+      largeTeam: { teamSize: LARGE_TEAM_SIZE, operations: largeResults },
       largestCardBytes,
       listCardFullPageBytes: listPageBytes,
       listCardRows: listRows,

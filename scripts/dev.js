@@ -2,7 +2,7 @@
 'use strict';
 
 /**
- * The local run: the bot (embedded in-memory Cosmos DB server, no Bot Framework auth) and the
+ * The local run: the bot (embedded local Cosmos DB server saved in .data/, no Bot Framework auth) and the
  * Microsoft 365 Agents Playground pointing at it, both offline. Ctrl+C stops both.
  *
  * The Playground sends `locale: "en-US"` on every activity, so the bot is told to answer in
@@ -78,7 +78,8 @@ process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
 (async () => {
-  start('bot', ['-r', '@swc-node/register', 'src/index.ts'], { PORT: botPort, DEV_LOCALE: devLocale }, { prettyLogs: process.env.DEV_LOG !== 'json' });
+  // The newcomer's list survives a restart: the local store is saved in .data/ (git-ignored).
+  start('bot', ['-r', '@swc-node/register', 'src/index.ts'], { PORT: botPort, DEV_LOCALE: devLocale, LOCAL_DATA_DIR: process.env.LOCAL_DATA_DIR || '.data' }, { prettyLogs: process.env.DEV_LOG !== 'json' });
   await waitFor(`http://127.0.0.1:${botPort}/healthz`, 'the bot', 60_000);
   start('playground', ['scripts/playground.js'], { BOT_PORT: botPort, PLAYGROUND_PORT: playgroundPort });
   await waitFor(`http://127.0.0.1:${playgroundPort}/`, 'the Playground', 90_000);

@@ -17,6 +17,7 @@ const schema = z
     COSMOS_DATABASE: z.string().trim().min(1).default('telesante'),
     COSMOS_CONTAINER: z.string().trim().min(1).default('teamdata'),
     COSMOS_LOCAL_PORT: z.coerce.number().int().min(0).max(65535).default(8081),
+    LOCAL_DATA_DIR: optionalText,
     ALLOWED_TENANT_IDS: z
       .string()
       .default('')
@@ -48,7 +49,7 @@ export interface Config {
   /** Bot Framework authentication; absent only for a local run (no app id configured). */
   bot?: { appId: string; type: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMsi'; tenantId?: string; password?: string };
   /** Azure Cosmos DB when an endpoint is set; otherwise the in-memory local server. */
-  cosmos: { endpoint?: string; database: string; container: string; localPort: number };
+  cosmos: { endpoint?: string; database: string; container: string; localPort: number; localDataDir?: string };
   /** Tenants served; empty: the bot's own tenant in production, any tenant locally. */
   allowedTenantIds: string[];
   logLevel: string;
@@ -69,7 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port: e.PORT,
     bot: e.BOT_ID ? { appId: e.BOT_ID, type: e.BOT_TYPE, tenantId: e.BOT_TENANT_ID, password: e.BOT_PASSWORD } : undefined,
-    cosmos: { endpoint: e.COSMOS_ENDPOINT, database: e.COSMOS_DATABASE, container: e.COSMOS_CONTAINER, localPort: e.COSMOS_LOCAL_PORT },
+    cosmos: { endpoint: e.COSMOS_ENDPOINT, database: e.COSMOS_DATABASE, container: e.COSMOS_CONTAINER, localPort: e.COSMOS_LOCAL_PORT, localDataDir: e.LOCAL_DATA_DIR },
     allowedTenantIds: e.ALLOWED_TENANT_IDS,
     logLevel: e.LOG_LEVEL,
     devLocale: e.DEV_LOCALE,

@@ -54,13 +54,15 @@ export interface RunningBot {
 
 /** Wires store, adapter, application and HTTP server; `index.ts` only adds process concerns. */
 export async function startBot(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningBot> {
-  const local = config.cosmos.endpoint ? undefined : await startLocalCosmos(config.cosmos.localPort);
+  const local = config.cosmos.endpoint ? undefined : await startLocalCosmos(config.cosmos.localPort, { dataDir: config.cosmos.localDataDir });
   if (local) {
     logger.warn(
-      { endpoint: local.endpoint, started: local.started },
-      local.started
-        ? 'COSMOS_ENDPOINT is not set: started the in-memory Cosmos DB server; data lives only while this process runs'
-        : 'COSMOS_ENDPOINT is not set: reusing the local Cosmos DB server already listening; data lives in its memory',
+      { endpoint: local.endpoint, started: local.started, dataFile: local.dataFile },
+      !local.started
+        ? 'COSMOS_ENDPOINT is not set: reusing the local Cosmos DB server already listening; its own process keeps (or not) the data'
+        : local.dataFile
+          ? 'COSMOS_ENDPOINT is not set: started the local Cosmos DB server; data saved to LOCAL_DATA_DIR and loaded at start'
+          : 'COSMOS_ENDPOINT is not set: started the in-memory Cosmos DB server; data lives only while this process runs',
     );
   }
   const target = {

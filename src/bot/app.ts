@@ -86,7 +86,8 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
   // turn in a team channel records it as the team's alert channel (the last one used wins).
   app.turn('beforeTurn', async (context) => {
     const turn = turnOf(context, deps);
-    if (context.activity.from?.id) await turn.settings();
+    // Once the settings exist, only the steps that use them read them (a list needs none).
+    if (context.activity.from?.id && !deps.teams.hasSettings(turn.teamId)) await turn.settings();
     const address = channelAddress(context.activity);
     if (address) {
       await deps.channels.remember(turn.teamId, address).catch((error: unknown) => turn.log.warn({ err: error }, 'could not record the alert channel'));

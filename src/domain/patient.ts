@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DomainError } from './errors';
 import { cleanMultiline, cleanText, fold } from './text';
 
@@ -237,4 +238,33 @@ export function listSortKey(patient: Pick<Patient, 'flag' | 'updated' | 'number'
 /** Whether a stored key predates the flag rank (see listSortKey). */
 export function isLegacySortKey(key: string): boolean {
   return !/^[abc]\|/.test(key);
+}
+
+/**
+ * A patient's id, derived from its team and number: `#12` is then a point read, not a query.
+ * Another team's card replayed here names an id that does not exist in this team.
+ */
+export function patientIdOf(teamId: string, number: number): string {
+  return createHash('sha256').update(`${teamId}\n#${number}`).digest('hex').slice(0, 32);
+}
+
+/** What a patient adds to the list's counts (the filter buttons and the page header). */
+export interface ListCounts {
+  active: number;
+  inactive: number;
+  flagged: number;
+}
+
+function countsOf(patient: Patient | undefined): ListCounts {
+  return {
+    active: patient?.status === 'active' ? 1 : 0,
+    inactive: patient?.status === 'inactive' ? 1 : 0,
+    flagged: patient?.flag ? 1 : 0,
+  };
+}
+
+/** How a change moves the counts (undefined before: created; undefined after: deleted). */
+export function countsDelta(before: Patient | undefined, after: Patient | undefined): ListCounts {
+  const [b, a] = [countsOf(before), countsOf(after)];
+  return { active: a.active - b.active, inactive: a.inactive - b.inactive, flagged: a.flagged - b.flagged };
 }

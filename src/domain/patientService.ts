@@ -5,12 +5,14 @@ import { diffPatients, type HistoryAction, type HistoryRecord } from './history'
 import { type AccessedPatient, alertAccess } from './journal';
 import {
   type Actor,
+  countsDelta,
   type FlagLevel,
   isFollowing,
   type EditableField,
   type InactiveReason,
   type Note,
   type Patient,
+  patientIdOf,
   RECENT_NOTES_KEPT,
   validateField,
   validateFields,
@@ -31,7 +33,7 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 export type Resolution =
-  | { kind: 'found'; patient: Patient }
+  | { kind: 'found'; patient: Patient; etag?: string }
   | { kind: 'none' }
   | { kind: 'many'; candidates: Patient[] };
 
@@ -55,10 +57,13 @@ export interface ChangeOrigin {
   requestId?: string;
   /** The person saw that the team already has this patient and adds it anyway. */
   allowDuplicate?: boolean;
+  /** The patient as this turn just read it: the first attempt starts from it instead of reading again. */
+  current?: Versioned<Patient>;
 }
 
 export const CHOICE_LIMIT = 8;
-const WRITE_ATTEMPTS = 5;
+/** Enough for 50 writers on one patient from two instances (measured, README "Concurrent edits"). */
+const WRITE_ATTEMPTS = 30;
 
 export interface PatientServiceOptions {
   clock?: Clock;
@@ -90,9 +95,9 @@ export class PatientService {
     const today = this.clock.now();
     const name = validateName(input.name);
     const fields = validateFields(input.fields ?? {}, today);
-    const id = origin.requestId ? idFromRequest(teamId, origin.requestId) : randomUUID();
-    if (origin.requestId) {
-      const existing = await this.repo.get(teamId, id);
+    const requestKey = origin.requestId ? idFromRequest(teamId, origin.requestId) : undefined;
+    if (requestKey) {
+      const existing = await this.repo.createdByRequest(teamId, requestKey);
       if (existing) return { patient: existing.value, changed: false };
     }
     if (!origin.allowDuplicate) {
@@ -102,7 +107,7 @@ export class PatientService {
     const number = await this.repo.allocateNumber(teamId);
     const stamp = { by: actor, at: today.toISOString() };
     const patient: Patient = {
-      id,
+      id: patientIdOf(teamId, number),
       teamId,
       number,
       name,
@@ -118,10 +123,10 @@ export class PatientService {
     };
     const history = historyRecord(patient.id, actor, stamp.at, 'create', diffPatients(undefined, patient));
     try {
-      return { patient: (await this.repo.create(patient, { history })).value, changed: true };
+      return { patient: (await this.repo.create(patient, { history, requestKey })).value, changed: true };
     } catch (error) {
-      if (!(error instanceof AlreadyExistsError)) throw error;
-      const existing = await this.repo.get(teamId, id);
+      if (!(error instanceof AlreadyExistsError) || !requestKey) throw error;
+      const existing = await this.repo.createdByRequest(teamId, requestKey);
       if (!existing) throw error;
       return { patient: existing.value, changed: false };
     }
@@ -132,7 +137,7 @@ export class PatientService {
     const number = /^#?\s*(\d{1,9})$/.exec(ref.trim());
     if (number) {
       const found = await this.repo.findByNumber(teamId, Number(number[1]));
-      return found ? { kind: 'found', patient: found.value } : { kind: 'none' };
+      return found ? { kind: 'found', patient: found.value, etag: found.etag } : { kind: 'none' };
     }
     const part = fold(ref);
     if (!part) return { kind: 'none' };
@@ -216,7 +221,7 @@ export class PatientService {
     const noteId = origin.requestId ? idFromRequest(teamId, origin.requestId) : randomUUID();
     // A note is additive: a card that went stale meanwhile still adds it, so no version check.
     try {
-      return await this.mutate(teamId, actor, patientId, {}, 'note', (p) => p, (p, at) => ({
+      return await this.mutate(teamId, actor, patientId, { current: origin.current }, 'note', (p) => p, (p, at) => ({
         id: noteId,
         patientId: p.id,
         text,
@@ -264,10 +269,11 @@ export class PatientService {
     const at = this.clock.now().toISOString();
     const last = await this.repo.allocateNumbers(teamId, rows.length);
     const entries = rows.map((row, index) => {
+      const number = last - rows.length + 1 + index;
       const patient: Patient = {
-        id: randomUUID(),
+        id: patientIdOf(teamId, number),
         teamId,
-        number: last - rows.length + 1 + index,
+        number,
         name: row.name,
         ...row.fields,
         status: row.status,
@@ -319,15 +325,15 @@ export class PatientService {
     });
   }
 
-  async follow(teamId: string, actor: Actor, patientId: string): Promise<MutationResult> {
-    return this.mutate(teamId, actor, patientId, {}, 'follow', (p) => {
+  async follow(teamId: string, actor: Actor, patientId: string, origin: ChangeOrigin = {}): Promise<MutationResult> {
+    return this.mutate(teamId, actor, patientId, origin, 'follow', (p) => {
       if (isFollowing(p, actor.id)) throw new DomainError('alreadyFollowing');
       return withFollower(p, actor);
     });
   }
 
-  async unfollow(teamId: string, actor: Actor, patientId: string): Promise<MutationResult> {
-    return this.mutate(teamId, actor, patientId, {}, 'follow', (p) => {
+  async unfollow(teamId: string, actor: Actor, patientId: string, origin: ChangeOrigin = {}): Promise<MutationResult> {
+    return this.mutate(teamId, actor, patientId, origin, 'follow', (p) => {
       if (!isFollowing(p, actor.id)) throw new DomainError('notFollowing');
       return withoutFollower(p, actor.id);
     });
@@ -357,8 +363,10 @@ export class PatientService {
     change: (patient: Patient, at: string) => Patient | null,
     makeNote?: (patient: Patient, at: string) => Note,
   ): Promise<MutationResult> {
+    let known = origin.current?.value.id === patientId ? origin.current : undefined;
     for (let attempt = 1; ; attempt++) {
-      const current = await this.read(teamId, patientId);
+      const current = known ?? (await this.read(teamId, patientId));
+      known = undefined;
       const now = this.clock.now();
       const at = now.toISOString();
       const changed = change(current.value, at);
@@ -378,7 +386,7 @@ export class PatientService {
       };
       const changes = diffPatients(current.value, next);
       if (note) changes.push({ field: 'note', new: note.text });
-      const extras: WriteExtras = { note, history: historyRecord(next.id, actor, at, action, changes) };
+      const extras: WriteExtras = { note, history: historyRecord(next.id, actor, at, action, changes), countsDelta: countsDelta(current.value, next) };
       const selfFollow = action === 'follow';
       if (needsAlert(current.value, next, changes, actor, selfFollow)) {
         const latest = next.alerting?.latestId ? await this.repo.getAlert(teamId, next.alerting.latestId) : null;
@@ -413,6 +421,7 @@ function idFromRequest(teamId: string, requestId: string): string {
   return createHash('sha256').update(`${teamId}\n${requestId}`).digest('hex').slice(0, 32);
 }
 
+/** Full jitter, growing to at most 400 ms: writers that lost together do not collide again. */
 function pause(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(400, 10 * 2 ** attempt)));
 }

@@ -1,7 +1,7 @@
 import type { Alert } from './alerts';
 import type { HistoryRecord } from './history';
 import type { AccessPage, AccessQuery, AccessRecord } from './journal';
-import type { Note, Patient } from './patient';
+import type { ListCounts, Note, Patient } from './patient';
 import type { TeamSettings } from './team';
 
 /** A stored value with the opaque token that makes the next write conditional on it. */
@@ -17,16 +17,13 @@ export type ListFilter = (typeof LIST_FILTERS)[number];
 export type PageCursor = { after: string } | { before: string } | Record<string, never>;
 
 /** How many patients each filter button of the list stands for. */
-export interface ListCounts {
-  active: number;
-  inactive: number;
-  flagged: number;
-}
+export type { ListCounts } from './patient';
 
 export interface PatientPage {
   patients: Patient[];
-  /** Rows of the page's filter; the filter buttons show `counts`. */
+  /** Rows the filter matches (from `counts`). */
   total: number;
+  /** The team's counts, kept in its counter document by the writes themselves (no COUNT per page). */
   counts: ListCounts;
   /** Cursor keys of the first and last rows, for the Previous / Next buttons. */
   firstKey?: string;
@@ -44,6 +41,10 @@ export interface WriteExtras {
   mergedAlert?: Versioned<Alert>;
   /** The journal record of the alert's communication, so that no alert goes out unrecorded. */
   access?: AccessRecord;
+  /** How a replaced patient moves the team's list counts (status, flag); a created one counts itself. */
+  countsDelta?: ListCounts;
+  /** Key of the form that creates the patient: a second submission finds the first patient. */
+  requestKey?: string;
 }
 
 /**
@@ -56,6 +57,8 @@ export interface PatientRepository {
   /** @throws AlreadyExistsError when the id is taken (a form submitted twice). */
   create(patient: Patient, extras?: WriteExtras): Promise<Versioned<Patient>>;
   get(teamId: string, id: string): Promise<Versioned<Patient> | null>;
+  /** The patient a create form (its `requestKey`) made, if it was submitted before. */
+  createdByRequest(teamId: string, requestKey: string): Promise<Versioned<Patient> | null>;
   findByNumber(teamId: string, number: number): Promise<Versioned<Patient> | null>;
   /** Patients whose folded name contains the folded part, at most `limit`. */
   findByNamePart(teamId: string, foldedPart: string, limit: number): Promise<Patient[]>;
@@ -75,6 +78,7 @@ export interface PatientRepository {
   /** Every patient of the team, by number (import duplicates, export). */
   all(teamId: string): Promise<Patient[]>;
   allocateNumbers(teamId: string, count: number): Promise<number>;
+  /** Imported patients, each with its history record; the counts follow. */
   createMany(teamId: string, entries: Array<{ patient: Patient; history: HistoryRecord }>): Promise<void>;
   lastImport(teamId: string): Promise<ImportRun | null>;
   recordImport(teamId: string, run: ImportRun): Promise<void>;

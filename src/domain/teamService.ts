@@ -7,12 +7,23 @@ const WRITE_ATTEMPTS = 5;
 
 /** Who manages a team's list and how the list works. */
 export class TeamService {
+  /** Teams whose settings this instance has seen (settings are never deleted). */
+  private readonly known = new Set<string>();
+
   constructor(private readonly repo: TeamRepository) {}
+
+  /** Whether the team's settings exist for sure, so that a turn that does not use them can skip reading them. */
+  hasSettings(teamId: string): boolean {
+    return this.known.has(teamId);
+  }
 
   /** The team's settings; the first person to use the bot in a team becomes its first superuser. */
   async settings(teamId: string, actor: Actor): Promise<TeamSettings> {
     const found = await this.repo.getSettings(teamId);
-    if (found) return this.withName(teamId, found, actor);
+    if (found) {
+      this.known.add(teamId);
+      return this.withName(teamId, found, actor);
+    }
     try {
       return (await this.repo.saveSettings(teamId, defaultSettings(actor))).value;
     } catch (error) {

@@ -1,7 +1,7 @@
 import type { Container, ItemDefinition, OperationInput, SqlParameter } from '@azure/cosmos';
 import { BulkOperationType } from '@azure/cosmos';
 import type { Alert } from '../domain/alerts';
-import { isLegacySortKey, listSortKey, type Patient, searchKey } from '../domain/patient';
+import { countsDelta, isLegacySortKey, listSortKey, type Patient, patientIdOf, searchKey } from '../domain/patient';
 import type { HistoryRecord } from '../domain/history';
 import type { ImportRun, ListCounts, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../domain/ports';
 import { accessDocument } from './cosmosAccessJournal';
@@ -16,6 +16,7 @@ interface PatientDocument extends Patient {
   sortKey: string;
 }
 
+/** The team's numbers (`next`) and list counts (`active`, `inactive`, `flagged`), one document. */
 const COUNTER_ID = 'patient-counter';
 const IMPORT_RUN_ID = 'import-run';
 
@@ -33,6 +34,30 @@ function toDocument(patient: Patient): PatientDocument {
     searchKey: searchKey(patient.name),
     sortKey: listSortKey(patient),
   };
+}
+
+interface CounterDocument extends ListCounts {
+  next: number;
+  /**
+   * Set when the counts are known to be right: on a new team's counter, or once a COUNT has
+   * set them on a team numbered before the counts were kept.
+   */
+  counted?: boolean;
+}
+
+const NO_COUNTS: ListCounts = { active: 0, inactive: 0, flagged: 0 };
+
+/** The counter's counts move with the change in the same batch (patch `incr`: no lost update). */
+export function countsOperation(delta: ListCounts | undefined): OperationInput[] {
+  const moves = delta ? (Object.keys(NO_COUNTS) as Array<keyof ListCounts>).filter((key) => delta[key] !== 0) : [];
+  if (!delta || moves.length === 0) return [];
+  return [
+    {
+      operationType: BulkOperationType.Patch,
+      id: COUNTER_ID,
+      resourceBody: { operations: moves.map((key) => ({ op: 'incr' as const, path: `/${key}`, value: delta[key] })) },
+    },
+  ];
 }
 
 function toPatient(document: ItemDefinition): Patient {
@@ -70,15 +95,17 @@ export class CosmosPatientRepository implements PatientRepository {
         if (!isNotFound(error)) throw error;
       }
       try {
-        await this.container.items.create({ id: COUNTER_ID, teamId, type: 'counter', next: 0 });
+        await this.container.items.create({ id: COUNTER_ID, teamId, type: 'counter', next: 0, ...NO_COUNTS, counted: true });
       } catch (error) {
         if (statusOf(error) !== 409) throw error;
       }
     }
   }
 
+  /** The team's counter exists: the number came from it. */
   async create(patient: Patient, extras: WriteExtras = {}): Promise<Versioned<Patient>> {
-    return this.write(patient, { operationType: BulkOperationType.Create, resourceBody: asJson(toDocument(patient)) }, extras);
+    const operation: OperationInput = { operationType: BulkOperationType.Create, resourceBody: asJson(toDocument(patient)) };
+    return this.write(patient, operation, { ...extras, countsDelta: countsDelta(undefined, patient) });
   }
 
   /** The id comes from a card: a document of another type or team is "not found" for this team. */
@@ -86,7 +113,15 @@ export class CosmosPatientRepository implements PatientRepository {
     return readTyped<Patient>(this.container, teamId, id, 'patient');
   }
 
+  async createdByRequest(teamId: string, requestKey: string): Promise<Versioned<Patient> | null> {
+    const marker = await readTyped<{ patientId: string }>(this.container, teamId, requestMarkerId(requestKey), 'createRequest');
+    return marker ? this.get(teamId, marker.value.patientId) : null;
+  }
+
+  /** A point read on the id the number gives; a query only for patients numbered before ids were. */
   async findByNumber(teamId: string, number: number): Promise<Versioned<Patient> | null> {
+    const found = await this.get(teamId, patientIdOf(teamId, number));
+    if (found) return found;
     const [document] = await this.query<PatientDocument>(
       teamId,
       "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND c.number = @number",
@@ -146,16 +181,18 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   /**
-   * The patient and what goes with it (note, history record, alert) in one transactional batch:
-   * all or nothing in Cosmos DB. The operations that can fail come first (a note submitted twice,
-   * an alert the dispatcher claimed meanwhile, the patient changed by someone else), so that on
-   * the local server, whose batches stop at the first failure without rolling back, a refused
-   * change leaves no history record or alert behind.
+   * The patient and what goes with it (note, history record, alert, counts) in one transactional
+   * batch: all or nothing in Cosmos DB, and on the local server too (src/store/localCosmos.ts
+   * checks every operation before running any). The patient's conditional write comes first all
+   * the same: a server that runs the operations one by one then stops before anything else.
    */
   private async write(patient: Patient, patientOperation: OperationInput, extras: WriteExtras): Promise<Versioned<Patient>> {
     const partitionKey = patient.teamId;
     const body = (document: object, type: string) => asJson({ ...document, teamId: partitionKey, type });
-    const operations: OperationInput[] = [];
+    const operations: OperationInput[] = [patientOperation];
+    if (extras.requestKey) {
+      operations.push({ operationType: BulkOperationType.Create, resourceBody: body({ id: requestMarkerId(extras.requestKey), patientId: patient.id }, 'createRequest') });
+    }
     if (extras.note) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.note, 'note') });
     if (extras.mergedAlert) {
       operations.push({
@@ -165,12 +202,12 @@ export class CosmosPatientRepository implements PatientRepository {
         resourceBody: body(extras.mergedAlert.value, 'alert'),
       });
     }
-    const patientIndex = operations.push(patientOperation) - 1;
     if (extras.history) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.history, 'history') });
     if (extras.newAlert) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.newAlert, 'alert') });
     if (extras.access) operations.push({ operationType: BulkOperationType.Create, resourceBody: accessDocument(partitionKey, extras.access) });
+    operations.push(...countsOperation(extras.countsDelta));
     const results = await runBatch(this.container, partitionKey, operations);
-    const saved = results[patientIndex];
+    const saved = results[0];
     return versioned(saved?.resourceBody, saved?.eTag);
   }
 
@@ -180,18 +217,21 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   /**
-   * Imported patients with their history records, 50 patients (100 operations, Cosmos' limit) to
-   * a transactional batch: one partition, so a batch is the cheapest write. Not one transaction
+   * Imported patients with their history records, 49 patients and the counts (99 operations;
+   * Cosmos' limit is 100) to a transactional batch: one partition, so a batch is the cheapest write. Not one transaction
    * overall: the import is validated whole before, and the run is recorded last, so a broken run
    * shows. (The SDK's bulk executor waits on a dispatch timer between flushes: measured 50x slower.)
    */
   async createMany(teamId: string, entries: Array<{ patient: Patient; history: HistoryRecord }>): Promise<void> {
-    const PATIENTS_PER_BATCH = 50;
+    const PATIENTS_PER_BATCH = 49;
     for (let start = 0; start < entries.length; start += PATIENTS_PER_BATCH) {
-      const operations: OperationInput[] = entries.slice(start, start + PATIENTS_PER_BATCH).flatMap(({ patient, history }) => [
+      const slice = entries.slice(start, start + PATIENTS_PER_BATCH);
+      const operations: OperationInput[] = slice.flatMap(({ patient, history }) => [
         { operationType: BulkOperationType.Create, resourceBody: asJson(toDocument(patient)) },
         { operationType: BulkOperationType.Create, resourceBody: asJson({ ...history, teamId, type: 'history' }) },
       ]);
+      const delta = slice.reduce<ListCounts>((sum, { patient }) => addCounts(sum, countsDelta(undefined, patient)), NO_COUNTS);
+      operations.push(...countsOperation(delta));
       await runBatch(this.container, teamId, operations);
     }
   }
@@ -206,15 +246,16 @@ export class CosmosPatientRepository implements PatientRepository {
     await this.container.items.upsert({ id: `imported:${teamId}`, teamId: '__registry', type: 'teamImported', team: teamId });
   }
 
+  /** The page and the team's counts side by side (one point read, no COUNT). */
   async listPage(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {
     const where = `c.teamId = @teamId AND c.type = 'patient'${FILTER_SQL[filter]}`;
     const [counts, page] = await Promise.all([this.counts(teamId), this.pageRows(teamId, where, cursor, pageSize)]);
     const patients = page.rows.map(toPatient);
-    const total = filter === 'all' ? counts.active + counts.inactive : counts[filter];
+    const total = { active: counts.active, inactive: counts.inactive, flagged: counts.flagged, all: counts.active + counts.inactive }[filter];
     return {
       patients,
-      total,
       counts,
+      total,
       firstKey: page.rows[0]?.sortKey,
       lastKey: page.rows[page.rows.length - 1]?.sortKey,
       hasNewer: page.hasNewer,
@@ -222,12 +263,25 @@ export class CosmosPatientRepository implements PatientRepository {
     };
   }
 
-  /** Plain COUNT queries, one per filter button. */
+  /**
+   * The counts from the counter document. A team numbered before the counts were kept (or whose
+   * counter a person edited) is counted once with COUNT queries, and the result is written back
+   * only if the counter did not change meanwhile: a write in between leaves it for the next list.
+   */
   private async counts(teamId: string): Promise<ListCounts> {
-    const count = async (filter: Exclude<ListFilter, 'all'>) =>
+    const counter = await readTyped<CounterDocument>(this.container, teamId, COUNTER_ID, 'counter');
+    if (!counter) return NO_COUNTS;
+    if (counter.value.counted) return { active: counter.value.active, inactive: counter.value.inactive, flagged: counter.value.flagged };
+    const count = async (filter: ListFilter) =>
       (await this.query<number>(teamId, `SELECT VALUE COUNT(1) FROM c WHERE c.teamId = @teamId AND c.type = 'patient'${FILTER_SQL[filter]}`, []))[0] ?? 0;
-    const [active, inactive, flagged] = await Promise.all([count('active'), count('inactive'), count('flagged')]);
-    return { active, inactive, flagged };
+    const counts = { active: await count('active'), inactive: await count('inactive'), flagged: await count('flagged') };
+    await this.container
+      .item(COUNTER_ID, teamId)
+      .replace({ ...counter.value, ...counts, counted: true, id: COUNTER_ID, teamId, type: 'counter' }, { accessCondition: { type: 'IfMatch', condition: counter.etag } })
+      .catch((error: unknown) => {
+        if (statusOf(error) !== 412) throw error;
+      });
+    return counts;
   }
 
   /**
@@ -287,4 +341,13 @@ export class CosmosPatientRepository implements PatientRepository {
       .fetchAll();
     return resources;
   }
+}
+
+/** The marker a create form leaves in the patient's batch (its id is the form's request key). */
+function requestMarkerId(requestKey: string): string {
+  return `created:${requestKey}`;
+}
+
+function addCounts(a: ListCounts, b: ListCounts): ListCounts {
+  return { active: a.active + b.active, inactive: a.inactive + b.inactive, flagged: a.flagged + b.flagged };
 }

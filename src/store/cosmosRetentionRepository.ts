@@ -1,6 +1,7 @@
 import type { Container, OperationInput, SqlParameter } from '@azure/cosmos';
 import { BulkOperationType } from '@azure/cosmos';
 import { ConcurrentEditError } from '../domain/errors';
+import { countsDelta, type Patient } from '../domain/patient';
 import type { Versioned } from '../domain/ports';
 import {
   isDueForPurge,
@@ -14,9 +15,10 @@ import {
 } from '../domain/retention';
 import { readTyped, runBatch } from './cosmosDocuments';
 import { CosmosLeaseStore, REGISTRY } from './cosmosLeases';
+import { countsOperation } from './cosmosPatientRepository';
 
-/** A transactional batch holds at most 100 operations: the last one of the last batch is the patient. */
-const BATCH_LIMIT = 100;
+/** A batch holds at most 100 operations: the last batch ends with the patient, then the counts. */
+const BATCH_LIMIT = 99;
 
 interface CandidateRow {
   id: string;
@@ -105,11 +107,14 @@ export class CosmosRetentionRepository implements RetentionRepository {
     const deletes: OperationInput[] = dependents.map((d) => ({ operationType: BulkOperationType.Delete, id: d.id }));
     deletes.push(conditionalDelete(patientId, etag));
     for (let start = 0; start < deletes.length; start += BATCH_LIMIT) {
-      const current = await this.patientEtag(teamId, patientId);
+      const current = await readTyped<Patient>(this.container, teamId, patientId, 'patient');
       if (current === null) return 'gone';
-      if (current !== etag) return 'changed';
+      if (current.etag !== etag) return 'changed';
+      const last = start + BATCH_LIMIT >= deletes.length;
+      // The patient's delete (in the last batch) takes it out of the list's counts.
+      const counts = last ? countsOperation(countsDelta(current.value, undefined)) : [];
       try {
-        await runBatch(this.container, teamId, deletes.slice(start, start + BATCH_LIMIT));
+        await runBatch(this.container, teamId, [...deletes.slice(start, start + BATCH_LIMIT), ...counts]);
       } catch (error) {
         if (error instanceof ConcurrentEditError) return 'changed';
         throw error;
@@ -128,10 +133,6 @@ export class CosmosRetentionRepository implements RetentionRepository {
 
   writeLease(lease: PurgeLease, etag?: string): Promise<Versioned<PurgeLease> | null> {
     return this.lease.writeLease(lease, etag);
-  }
-
-  private async patientEtag(teamId: string, patientId: string): Promise<string | null> {
-    return (await readTyped<object>(this.container, teamId, patientId, 'patient'))?.etag ?? null;
   }
 
   private async query<T>(teamId: string, sql: string, parameters: SqlParameter[]): Promise<T[]> {

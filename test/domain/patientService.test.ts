@@ -76,8 +76,8 @@ describe('PatientService', () => {
     const a = (await service.add(TEAM_A, nurse, { name: 'Éloïse Bélanger' })).patient;
     const b = (await service.add(TEAM_A, nurse, { name: 'Louis Bélanger' })).patient;
     await service.add(TEAM_A, nurse, { name: 'Louis' });
-    expect(await service.resolve(TEAM_A, `#${a.number}`)).toEqual({ kind: 'found', patient: a });
-    expect(await service.resolve(TEAM_A, String(b.number))).toEqual({ kind: 'found', patient: b });
+    expect(await service.resolve(TEAM_A, `#${a.number}`)).toMatchObject({ kind: 'found', patient: a });
+    expect(await service.resolve(TEAM_A, String(b.number))).toMatchObject({ kind: 'found', patient: b });
     expect(await service.resolve(TEAM_A, 'ELOISE')).toMatchObject({ kind: 'found', patient: { id: a.id } });
     expect(await service.resolve(TEAM_A, 'belanger')).toMatchObject({ kind: 'many' });
     expect(await service.resolve(TEAM_A, 'louis')).toMatchObject({ kind: 'found', patient: { name: 'Louis' } });

@@ -14,6 +14,7 @@ export class MemoryPatientRepository implements PatientRepository {
   readonly alerts = new Map<string, Versioned<Alert>>();
   readonly accesses: AccessRecord[] = [];
   private counters = new Map<string, number>();
+  private readonly requests = new Map<string, string>();
   private etags = 0;
   /** Lets a test slip another writer in between a read and a write. */
   beforeReplace?: () => Promise<void>;
@@ -27,12 +28,20 @@ export class MemoryPatientRepository implements PatientRepository {
   async create(patient: Patient, extras: WriteExtras = {}): Promise<Versioned<Patient>> {
     const key = `${patient.teamId}/${patient.id}`;
     if (this.patients.has(key)) throw new AlreadyExistsError();
+    const request = extras.requestKey && `${patient.teamId}/${extras.requestKey}`;
+    if (request && this.requests.has(request)) throw new AlreadyExistsError();
+    if (request) this.requests.set(request, patient.id);
     this.keep(extras);
     return this.store(patient);
   }
 
   async get(teamId: string, id: string): Promise<Versioned<Patient> | null> {
     return this.patients.get(`${teamId}/${id}`) ?? null;
+  }
+
+  async createdByRequest(teamId: string, requestKey: string): Promise<Versioned<Patient> | null> {
+    const patientId = this.requests.get(`${teamId}/${requestKey}`);
+    return patientId ? this.get(teamId, patientId) : null;
   }
 
   async findByNumber(teamId: string, number: number): Promise<Versioned<Patient> | null> {

@@ -30,43 +30,44 @@ export const pendingCommandSchema = z.discriminatedUnion('kind', [
 export type PendingCommand = z.infer<typeof pendingCommandSchema>;
 
 /**
- * Runs a typed command (or the one a choice card carried) on a patient of this team: a change
- * answers with its confirmation line; domain refusals come back on the patient's card.
+ * Runs a command on a patient of this team; domain refusals come back on the patient's card.
+ * With the ETag it was read with, a change starts from that read instead of reading again.
  */
-export async function runOnPatient(turn: Turn, patient: Patient, command: PendingCommand): Promise<AdaptiveCard> {
+export async function runOnPatient(turn: Turn, patient: Patient, command: PendingCommand, etag?: string): Promise<AdaptiveCard> {
   const { patients } = turn.deps;
   const { teamId, actor, lang } = turn;
+  const origin = etag ? { current: { value: patient, etag } } : {};
   try {
     switch (command.kind) {
       case 'show':
         return await showPatient(turn, patient);
       case 'note':
-        return confirmChange(turn, await patients.addNote(teamId, actor, patient.id, command.text), 'done.noteAdded');
+        return confirmChange(turn, await patients.addNote(teamId, actor, patient.id, command.text, origin), 'done.noteAdded');
       case 'set': {
         // `set clinician #12 @Dre Lavoie`: the person named follows the patient too.
         const clinician = command.field === 'clinician' ? await mentionedMember(turn) : undefined;
-        if (clinician) return confirmChange(turn, await patients.assignClinician(teamId, actor, patient.id, clinician.actor), 'done.updated');
+        if (clinician) return confirmChange(turn, await patients.assignClinician(teamId, actor, patient.id, clinician.actor, origin), 'done.updated');
         const value = command.value.replace(/<\/?at>/g, '');
-        return confirmChange(turn, await patients.setField(teamId, actor, patient.id, command.field, value), 'done.updated', [command.field]);
+        return confirmChange(turn, await patients.setField(teamId, actor, patient.id, command.field, value, origin), 'done.updated', [command.field]);
       }
       case 'inactive':
         if (!command.reason) {
           await journal(turn, 'formOpened', [patient]);
           return inactiveFormCard(patient, lang);
         }
-        return confirmChange(turn, await patients.setInactive(teamId, actor, patient.id, command.reason), 'done.inactive');
+        return confirmChange(turn, await patients.setInactive(teamId, actor, patient.id, command.reason, origin), 'done.inactive');
       case 'active':
-        return confirmChange(turn, await patients.setActive(teamId, actor, patient.id), 'done.active');
+        return confirmChange(turn, await patients.setActive(teamId, actor, patient.id, origin), 'done.active');
       case 'flag':
-        return confirmChange(turn, await patients.flag(teamId, actor, patient.id, command.level, command.reason), 'done.flagged');
+        return confirmChange(turn, await patients.flag(teamId, actor, patient.id, command.level, command.reason, origin), 'done.flagged');
       case 'unflag':
-        return confirmChange(turn, await patients.unflag(teamId, actor, patient.id), 'done.unflagged');
+        return confirmChange(turn, await patients.unflag(teamId, actor, patient.id, origin), 'done.unflagged');
       case 'follow':
-        return confirmChange(turn, await patients.follow(teamId, actor, patient.id), 'done.followed');
+        return confirmChange(turn, await patients.follow(teamId, actor, patient.id, origin), 'done.followed');
       case 'history':
         return historyFor(turn, patient.id, undefined, 1);
       case 'unfollow':
-        return confirmChange(turn, await patients.unfollow(teamId, actor, patient.id), 'done.unfollowed');
+        return confirmChange(turn, await patients.unfollow(teamId, actor, patient.id, origin), 'done.unfollowed');
     }
   } catch (error) {
     if (!isDomainError(error) || error.code === 'patientNotFound') throw error;
@@ -86,7 +87,7 @@ export async function handlePatientCommand(turn: Turn, command: PatientCommand):
   }
   try {
     if (pending.kind === 'show') return await sendPatientCard(turn, resolution.patient, await showPatient(turn, resolution.patient));
-    await sendCard(turn, await runOnPatient(turn, resolution.patient, pending));
+    await sendCard(turn, await runOnPatient(turn, resolution.patient, pending, resolution.etag));
   } catch (error) {
     if (!isDomainError(error)) throw error;
     await sendRefusal(turn, error);
