@@ -22,7 +22,7 @@ export interface BotDeps {
   anyFileHost: boolean;
   /** Whether a tenant is served (ALLOWED_TENANT_IDS). */
   tenantAllowed: (tenantId: string | undefined) => boolean;
-  alerts: Pick<AlertDispatcher, 'acknowledge'>;
+  alerts: Pick<AlertDispatcher, 'acknowledge' | 'unacknowledged'>;
   channels: ChannelBook;
   /** Purge preview and exclusion (superusers). */
   retention: RetentionService;
@@ -103,8 +103,8 @@ export async function showForm(
 }
 
 /** The patient card as this team shows it. */
-export async function showPatient(turn: Turn, patient: Patient, notice?: Notice): Promise<AdaptiveCard> {
-  return patientCard(patient, turn.lang, { notice, now: turn.deps.clock.now(), fields: await teamFields(turn) });
+export async function showPatient(turn: Turn, patient: Patient, notice?: Notice, ackAlertId?: string): Promise<AdaptiveCard> {
+  return patientCard(patient, turn.lang, { notice, now: turn.deps.clock.now(), fields: await teamFields(turn), ackAlertId });
 }
 
 /** The patient card after a change: what was done, or that nothing needed changing. */

@@ -11,6 +11,38 @@ function atName(name: string): string {
   return name.replace(/[<>]/g, '');
 }
 
+/** « Rose Lévesque » → « R. Lévesque »: a lock screen shows the push, so the first names are initials. */
+export function shortName(name: string): string {
+  const parts = name.trim().split(/\s+/);
+  if (parts.length < 2) return parts[0] ?? '';
+  return `${parts.slice(0, -1).map((part) => `${part[0]}.`).join(' ')} ${parts.at(-1)}`;
+}
+
+function levelWord(alert: Alert, lang: Lang): string {
+  if (alert.urgent) return t(lang, 'flag.urgent');
+  return alert.flag ? t(lang, 'flag.attention') : t(lang, 'alert.kind');
+}
+
+/**
+ * The one line a phone notification shows, e.g. « URGENT · #1 R. Lévesque : Chambre 3B-14 → 3B-20
+ * (Chloé Roy) »: the latest change, and how many more the card holds.
+ */
+export function alertSummary(alert: Alert, lang: Lang): string {
+  const empty = t(lang, 'alert.empty');
+  const latest = alert.changes.at(-1);
+  const change = latest
+    ? `${fieldLabel(latest.field, lang)} ${latest.old ?? empty} → ${latest.new ?? empty}`
+    : '';
+  const more = alert.changes.length - 1;
+  return t(lang, 'alert.summary', {
+    level: levelWord(alert, lang),
+    number: alert.patientNumber,
+    name: shortName(alert.patientName),
+    change: more > 0 ? t(lang, 'alert.summary.more', { change, count: more }) : change,
+    by: latest?.by.name ?? '',
+  });
+}
+
 /**
  * The alert posted in the channel: who changed what (old → new), the patient's number and name,
  * an @mention of each follower (so Teams pushes it to their phones), Open and Acknowledge.
@@ -24,8 +56,10 @@ export function alertCard(alert: Alert, lang: Lang, options: { reminder?: boolea
   }));
   return expand(template, {
     entities: mentions,
-    style: alert.urgent ? 'attention' : 'warning',
-    titleColor: alert.urgent ? 'Attention' : 'Warning',
+    // Acknowledged: neutral, no longer red or yellow.
+    style: alert.acknowledged ? 'default' : alert.urgent ? 'attention' : 'warning',
+    titleColor: alert.acknowledged ? 'Default' : alert.urgent ? 'Attention' : 'Warning',
+    flagLine: alert.flag ? t(lang, 'alert.flag', { level: t(lang, `flag.level.${alert.flag.level}`), reason: plain(alert.flag.reason) }) : null,
     reminder: options.reminder
       ? t(lang, 'alert.reminder', { count: alert.reminders.sent, max: options.maxReminders ?? DEFAULT_ALERT_POLICY.maxReminders })
       : null,
@@ -43,7 +77,8 @@ export function alertCard(alert: Alert, lang: Lang, options: { reminder?: boolea
       ? t(lang, 'alert.acknowledged', { name: plain(alert.acknowledged.by.name), date: formatDateTime(alert.acknowledged.at, lang) })
       : null,
     actions: [
-      executeAction(t(lang, 'action.open'), VERBS.open, { patientId: alert.patientId }),
+      // Open carries the alert: the patient card it opens keeps the « Vu » button.
+      executeAction(t(lang, 'action.open'), VERBS.open, { patientId: alert.patientId, ...(!alert.acknowledged && { alertId: alert.id }) }),
       ...(alert.acknowledged ? [] : [executeAction(t(lang, 'action.ack'), VERBS.ack, { alertId: alert.id }, { style: 'positive' })]),
     ],
     disclaimer: t(lang, 'disclaimer'),

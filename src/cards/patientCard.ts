@@ -38,7 +38,7 @@ export function fieldValue(patient: Patient, field: EditableField, lang: Lang, n
 export function patientCard(
   patient: Patient,
   lang: Lang,
-  options: { notice?: Notice; now?: Date; fields?: FieldView[] } = {},
+  options: { notice?: Notice; now?: Date; fields?: FieldView[]; ackAlertId?: string } = {},
 ): AdaptiveCard {
   const now = options.now ?? new Date();
   const fields = options.fields ?? fieldViews(lang);
@@ -80,6 +80,8 @@ export function patientCard(
       : t(lang, 'patient.noFollowers'),
     // Two buttons a row: four side by side are cut on a 390 px phone.
     actionRows: [
+      // Opened from an alert nobody acknowledged yet: « Vu » stays at hand.
+      ...(options.ackAlertId ? [{ actions: [executeAction(t(lang, 'action.ack'), VERBS.ack, { alertId: options.ackAlertId }, { style: 'positive' })] }] : []),
       { actions: [executeAction(t(lang, 'action.edit'), VERBS.edit, ref), executeAction(t(lang, 'action.addNote'), VERBS.noteForm, ref)] },
       { actions: [flagAction, statusAction] },
       { actions: [executeAction(t(lang, 'action.follow'), VERBS.follow, ref), executeAction(t(lang, 'action.unfollow'), VERBS.unfollow, ref)] },

@@ -1,5 +1,6 @@
 import type { Container, ItemDefinition, OperationInput, SqlParameter } from '@azure/cosmos';
 import { BulkOperationType } from '@azure/cosmos';
+import { markAlertDue } from './cosmosAlertRepository';
 import type { Alert } from '../domain/alerts';
 import { activityKey, type Patient, searchKey } from '../domain/patient';
 import type { HistoryRecord } from '../domain/history';
@@ -155,7 +156,12 @@ export class CosmosPatientRepository implements PatientRepository {
     const patientIndex = operations.push(patientOperation) - 1;
     if (extras.history) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.history, 'history') });
     if (extras.newAlert) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.newAlert, 'alert') });
+    // The due index before and after the batch: the sweep finds this alert whatever happens
+    // between, even if a dispatcher moved the entry while the batch was written (see markAlertDue).
+    const alerting = Boolean(extras.newAlert || extras.mergedAlert);
+    if (alerting) await markAlertDue(this.container, partitionKey, new Date(0));
     const results = await runBatch(this.container, partitionKey, operations);
+    if (alerting) await markAlertDue(this.container, partitionKey, new Date(0));
     const saved = results[patientIndex];
     return versioned(saved?.resourceBody, saved?.eTag);
   }
