@@ -7,7 +7,7 @@ import { createApp } from './bot/app';
 import { BotMessenger } from './bot/messenger';
 import { ChannelBook } from './bot/turn';
 import { type AlertPolicy, DEFAULT_ALERT_POLICY } from './domain/alerts';
-import { AlertDispatcher } from './notifications/dispatcher';
+import { AlertDispatcher, type DispatcherOptions } from './notifications/dispatcher';
 import { CosmosAlertRepository } from './store/cosmosAlertRepository';
 import { type Config, tenantPolicy } from './config';
 import { TeamService } from './domain/teamService';
@@ -28,6 +28,8 @@ export interface StartOptions {
   clock?: Clock;
   alertPolicy?: AlertPolicy;
   sweepMs?: number;
+  /** Dispatcher settings (deadlines, leases, backoff) for tests and benchmarks. */
+  alertDispatch?: Partial<Pick<DispatcherOptions, 'callTimeoutMs' | 'leaseMs' | 'concurrency' | 'drainMs' | 'backoffBaseMs' | 'maxBackoffMs'>>;
   /** How often the retention purge checks whether the day's run is due (default 1 h; never at start). */
   purgeCheckMs?: number;
 }
@@ -85,6 +87,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     clock,
     policy: alertPolicy,
     sweepMs: options.sweepMs,
+    ...options.alertDispatch,
     log: logger.child({ component: 'alerts' }),
   });
   const patients = new PatientService(new CosmosPatientRepository(container), { clock, alertPolicy, onAlert: (teamId) => dispatcher.kick(teamId) });

@@ -16,7 +16,7 @@ import type { Actor } from '../domain/patient';
 import type { Clock } from '../domain/patientService';
 import type { AlertLane, AlertRepository, ChannelAddress, Versioned } from '../domain/ports';
 import { DeadlineError, GoneError, type Messenger, tenantOf, ThrottledError } from './messenger';
-import { EMPTY_WINDOW, paceWait, recordSend, TenantLimiter } from './pacer';
+import { EMPTY_WINDOW, paceWait, recordSend, settleSend, TenantLimiter } from './pacer';
 
 export interface DispatcherLog {
   info(fields: object, message: string): void;
@@ -33,7 +33,7 @@ export interface DispatcherOptions {
   random?: () => number;
   /** Deadline of one connector call (post, update): past it the call is aborted and abandoned. */
   callTimeoutMs?: number;
-  /** How long a lane is held without a send renewing it: a dead instance's lane is taken over after it. */
+  /** How long a lane is held without a send renewing it (longer than a call's deadline): a dead instance's lane is taken over after it. */
   leaseMs?: number;
   /** Conversations sent to at once; each one's alerts go in order, one at a time. */
   concurrency?: number;
@@ -252,7 +252,9 @@ export class AlertDispatcher {
     for (let i = 0; address && i < alerts.length && !this.stopped; i++) {
       const current = alerts[i]!;
       const t = now();
-      if (!isDue(current.value, new Date(t))) continue;
+      // Holding the lane means its previous holder's calls are past their deadline (the hold
+      // outlasts it): an alert it left claimed is taken over now, in its place in the order.
+      if (current.value.state !== 'sending' && !isDue(current.value, new Date(t))) continue;
       const work: Work = current.value.state !== 'sent' ? 'send' : current.value.redraw ? 'redraw' : 'remind';
       if (work === 'remind') {
         const gap = reminderWait(current.value, alerts.filter((other) => other !== current).map((other) => other.value), new Date(t));
@@ -280,6 +282,7 @@ export class AlertDispatcher {
       state = lane.value;
       held = true;
       const outcome = await this.attempt(teamId, address, current, work, state.failures);
+      state = { ...state, window: settleSend(state.window, t, now()) };
       if (outcome.alert) alerts[i] = outcome.alert;
       else this.again.add(teamId);
       if (outcome.retryAt !== undefined) {

@@ -21,8 +21,11 @@ const MINUTE_MS = 60_000;
  */
 export const EMPTY_WINDOW: RateWindow = { recent: [], minutes: [] };
 
+/** Teams counts posts as they arrive: a full window is left this much later than the limits alone say. */
+export const ARRIVAL_MARGIN_MS = 25;
+
 /** 0 when a send may go now, otherwise how many ms to wait. */
-export function paceWait(window: RateWindow, now: number, limits = TEAMS_CONVERSATION_LIMITS): number {
+export function paceWait(window: RateWindow, now: number, limits = TEAMS_CONVERSATION_LIMITS, margin = ARRIVAL_MARGIN_MS): number {
   let wait = 0;
   for (const [span, max] of limits) {
     if (span > SHORT_WINDOW_MS) {
@@ -32,12 +35,12 @@ export function paceWait(window: RateWindow, now: number, limits = TEAMS_CONVERS
       for (const [start, n] of minutes) {
         if (count < max) break;
         count -= n;
-        wait = Math.max(wait, start + MINUTE_MS + span - now);
+        wait = Math.max(wait, start + MINUTE_MS + span - now + margin);
       }
       continue;
     }
     const inWindow = window.recent.filter((t) => t > now - span);
-    if (inWindow.length >= max) wait = Math.max(wait, inWindow[inWindow.length - max]! + span - now + 1);
+    if (inWindow.length >= max) wait = Math.max(wait, inWindow[inWindow.length - max]! + span - now + margin);
   }
   return Math.max(0, wait);
 }
@@ -49,6 +52,17 @@ export function recordSend(window: RateWindow, now: number): RateWindow {
   const last = minutes.at(-1);
   const counted: RateWindow['minutes'] = last && last[0] === minute ? [...minutes.slice(0, -1), [minute, last[1] + 1]] : [...minutes, [minute, 1]];
   return { recent: [...window.recent.filter((t) => t > now - SHORT_WINDOW_MS), now], minutes: counted };
+}
+
+/**
+ * The send reserved at `reservedAt` is over at `endedAt`: it reached Teams in between, so later
+ * sends are counted from `endedAt` (jitter between the reservation and the arrival cannot squeeze
+ * eight posts into a second).
+ */
+export function settleSend(window: RateWindow, reservedAt: number, endedAt: number): RateWindow {
+  const index = window.recent.lastIndexOf(reservedAt);
+  if (index < 0) return window;
+  return { ...window, recent: [...window.recent.slice(0, index), endedAt, ...window.recent.slice(index + 1)] };
 }
 
 /**
