@@ -18,6 +18,11 @@ export function shortName(name: string): string {
   return `${parts.slice(0, -1).map((part) => `${part[0]}.`).join(' ')} ${parts.at(-1)}`;
 }
 
+/** A label inside a sentence: « Chambre / unité » → « chambre / unité ». */
+function lowerFirst(label: string): string {
+  return label.charAt(0).toLocaleLowerCase() + label.slice(1);
+}
+
 function levelWord(alert: Alert, lang: Lang): string {
   if (alert.urgent) return t(lang, 'flag.urgent');
   return alert.flag ? t(lang, 'flag.attention') : t(lang, 'alert.kind');
@@ -31,7 +36,7 @@ export function alertSummary(alert: Alert, lang: Lang): string {
   const empty = t(lang, 'alert.empty');
   const latest = alert.changes.at(-1);
   const change = latest
-    ? `${fieldLabel(latest.field, lang)} ${latest.old ?? empty} → ${latest.new ?? empty}`
+    ? `${lowerFirst(fieldLabel(latest.field, lang))} ${latest.old ?? empty} → ${latest.new ?? empty}`
     : '';
   const more = alert.changes.length - 1;
   return t(lang, 'alert.summary', {

@@ -104,7 +104,7 @@ export class AlertDispatcher {
     this.callTimeoutMs = options.callTimeoutMs ?? 8_000;
     this.leaseMs = options.leaseMs ?? 10_000;
     this.claimMs = this.callTimeoutMs + 5_000;
-    this.concurrency = options.concurrency ?? 16;
+    this.concurrency = options.concurrency ?? 32;
     this.drainMs = options.drainMs ?? 10_000;
     this.backoffBaseMs = options.backoffBaseMs ?? 250;
     this.maxBackoffMs = options.maxBackoffMs ?? 8_000;
@@ -264,12 +264,13 @@ export class AlertDispatcher {
         }
       }
       // Order within the channel: nothing overtakes an alert that has to wait.
-      const laneWait = Math.max(state.blockedUntil - t, paceWait(state.window, t));
-      const wait = laneWait > 0 ? laneWait : this.tenants.reserve(tenantOf(address), t);
+      const wait = Math.max(state.blockedUntil - t, paceWait(state.window, t));
       if (wait > 0) {
         notBefore = t + wait;
         break;
       }
+      // The tenant's budget frees up within a second: wait for it here rather than re-reading the lane.
+      for (let tenantWait; (tenantWait = this.tenants.reserve(tenantOf(address), now())) > 0; ) await sleep(tenantWait);
       // The send is recorded (and the hold renewed) before the post, where every instance sees it.
       try {
         lane = await this.repo.saveLane(teamId, { ...state, owner: this.instanceId, until: t + this.leaseMs, window: recordSend(state.window, t) }, lane?.etag);
@@ -439,6 +440,10 @@ export class AlertDispatcher {
       current = fresh;
     }
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function describe(error: unknown): string {
