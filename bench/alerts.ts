@@ -7,8 +7,6 @@
  * through the bot's HTTP endpoint with the dispatcher held, then it is let go. The fan-out is also
  * measured end to end (changes written while alerts are sent) for comparison.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { CosmosClient, type CosmosClientOptions } from '@azure/cosmos';
 import pino from 'pino';
 import { systemClock } from '../src/domain/patientService';
@@ -18,15 +16,9 @@ import type { Messenger } from '../src/notifications/messenger';
 import { EMPTY_WINDOW, paceWait, recordSend } from '../src/notifications/pacer';
 import { CosmosAlertRepository } from '../src/store/cosmosAlertRepository';
 import { type LocalCosmos, startLocalCosmos } from '../src/store/localCosmos';
-import { ALICE, BOB, BotHarness, cardOf, type Where } from '../test/support/botHarness';
+import { ALICE, BOB, BotHarness, botProcess, cardOf, isAlertPost, type Where, worstWindow } from '../test/support/botHarness';
 import { FakeConnector, type ConnectorScript, type RecordedCall } from '../test/support/fakeConnector';
 import { TEAMS_CONVERSATION_LIMITS } from '../src/notifications/pacer';
-
-const ROOT = path.resolve(__dirname, '..');
-
-function isAlertPost(call: RecordedCall): boolean {
-  return call.method === 'POST' && !call.activity.replyToId && Boolean(cardOf(call)?.msteams);
-}
 
 function alertIdOf(call: RecordedCall): string | undefined {
   const actions = (cardOf(call)?.body ?? []).flatMap((b: any) => b.actions ?? []);
@@ -64,21 +56,6 @@ function allowedSeconds(perTeam: number, conversations = 1): number {
     }
   }
   return last / 1000;
-}
-
-/** Most alert posts one conversation received within `spanMs`, by arrival. */
-function worstWindow(calls: RecordedCall[], spanMs: number): number {
-  let worst = 0;
-  const byConversation = new Map<string, number[]>();
-  for (const call of calls.filter(isAlertPost)) byConversation.set(call.path, [...(byConversation.get(call.path) ?? []), call.at]);
-  for (const times of byConversation.values()) {
-    times.sort((a, b) => a - b);
-    for (let i = 0, j = 0; i < times.length; i++) {
-      while (times[i]! - times[j]! >= spanMs) j++;
-      worst = Math.max(worst, i - j + 1);
-    }
-  }
-  return worst;
 }
 
 async function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -160,16 +137,7 @@ async function killedAndRestarted(cosmos: LocalCosmos): Promise<Row> {
   await connector.start();
   const port = Number(new URL(cosmos.endpoint).port);
   const [where] = teams(1, 'killed');
-  const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', COSMOS_LOCAL_PORT: String(port), LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk) => (output += String(chunk)));
-  await until(() => /"port":(\d+)/.test(output), 60_000);
-  const driver = new BotHarness(connector);
-  (driver as unknown as { bot: { port: number } }).bot = { port: Number(/"port":(\d+)/.exec(output)![1]) };
+  const { child, driver } = await botProcess(connector, port);
   // Five posts are accepted, the sixth gets no answer: the process dies with it in flight.
   connector.script = (call) => (isAlertPost(call) && connector.calls.filter(isAlertPost).length >= 5 ? { hang: true } : undefined);
   const start = Date.now();

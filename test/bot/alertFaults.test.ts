@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { CosmosAlertRepository } from '../../src/store/cosmosAlertRepository';
 import { type LocalCosmos, startLocalCosmos } from '../../src/store/localCosmos';
-import { ALICE, BOB, BotHarness, cardOf, type Where } from '../support/botHarness';
+import { ALICE, BOB, BotHarness, botProcess, cardOf, isAlertPost, type Where, worstWindow } from '../support/botHarness';
 import { FakeConnector, type RecordedCall } from '../support/fakeConnector';
 
 /**
@@ -12,14 +10,9 @@ import { FakeConnector, type RecordedCall } from '../support/fakeConnector';
  */
 
 const DISPATCH = { callTimeoutMs: 2_000, leaseMs: 3_000, drainMs: 3_000, backoffBaseMs: 100, maxBackoffMs: 1_000 };
-const ROOT = path.resolve(__dirname, '..', '..');
 
 function teams(count: number, tag: string): Where[] {
   return Array.from({ length: count }, (_, i) => ({ teamId: `19:${tag}-team-${i}@thread.tacv2`, channelId: `19:${tag}-channel-${i}@thread.tacv2` }));
-}
-
-function isAlertPost(call: RecordedCall): boolean {
-  return call.method === 'POST' && !call.activity.replyToId && Boolean(cardOf(call)?.msteams);
 }
 
 function patientOf(call: RecordedCall): string {
@@ -39,21 +32,6 @@ async function until(what: string, done: () => boolean, timeoutMs = 60_000): Pro
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-}
-
-/** Most alert posts any one conversation received within `spanMs` (by arrival at the connector). */
-function worstWindow(calls: RecordedCall[], spanMs: number): number {
-  let worst = 0;
-  const byConversation = new Map<string, number[]>();
-  for (const call of calls.filter(isAlertPost)) byConversation.set(call.path, [...(byConversation.get(call.path) ?? []), call.at]);
-  for (const times of byConversation.values()) {
-    times.sort((a, b) => a - b);
-    for (let i = 0, j = 0; i < times.length; i++) {
-      while (times[i]! - times[j]! >= spanMs) j++;
-      worst = Math.max(worst, i - j + 1);
-    }
-  }
-  return worst;
 }
 
 function delivered(connector: FakeConnector, where: Where): string[] {
@@ -189,18 +167,7 @@ describe('alerts across instances', () => {
     const [where] = teams(1, 'killed');
     // The first instance, a real process, gets its alerts accepted five times, then no answers.
     connector.script = (call) => (isAlertPost(call) && connector.calls.filter(isAlertPost).length >= 5 ? { hang: true } : undefined);
-    const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: '0', COSMOS_LOCAL_PORT: String(port), LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (chunk) => (output += String(chunk)));
-    await until('the first instance', () => /"port":(\d+)/.test(output), 60_000);
-    const childPort = Number(/"port":(\d+)/.exec(output)![1]);
-    const viaChild = new BotHarness(connector);
-    // Drives the child over HTTP: the harness only needs a port and the shared connector.
-    (viaChild as unknown as { bot: { port: number } }).bot = { port: childPort };
+    const { child, driver: viaChild } = await botProcess(connector, port);
     const began = Date.now();
     for (let n = 1; n <= 20; n++) await flagPatient(viaChild, where!, `Relance ${n}`, n);
     await until('5 delivered and one hanging', () => connector.hung.length >= 1);
