@@ -7,7 +7,7 @@ import { createApp } from './bot/app';
 import { BotMessenger } from './bot/messenger';
 import { ChannelBook, PostedCards } from './bot/turn';
 import { type AlertPolicy, DEFAULT_ALERT_POLICY } from './domain/alerts';
-import { AlertDispatcher } from './notifications/dispatcher';
+import { AlertDispatcher, type DispatcherOptions } from './notifications/dispatcher';
 import { CosmosAlertRepository } from './store/cosmosAlertRepository';
 import { type Config, tenantPolicy } from './config';
 import { TeamService } from './domain/teamService';
@@ -21,11 +21,12 @@ import { startLocalCosmos } from './store/localCosmos';
 import { PurgeJob } from './jobs/purgeJob';
 import { RetentionService } from './domain/retentionService';
 import { CosmosRetentionRepository } from './store/cosmosRetentionRepository';
-import type { AccessJournal } from './domain/ports';
+import type { AccessJournal, TeamDirectory } from './domain/ports';
 import { CosmosAccessJournal } from './store/cosmosAccessJournal';
 import { ReleveService } from './domain/releve';
 import { ReleveJob } from './jobs/releveJob';
 import { CosmosLeaseStore } from './store/cosmosLeases';
+import { CosmosTeamDirectory } from './store/cosmosRegistry';
 import { CosmosReleveRepository } from './store/cosmosReleveRepository';
 import { ALERT_LANG } from './bot/messenger';
 
@@ -35,6 +36,8 @@ export interface StartOptions {
   clock?: Clock;
   alertPolicy?: AlertPolicy;
   sweepMs?: number;
+  /** Dispatcher settings (deadlines, leases, backoff) for tests and benchmarks. */
+  alertDispatch?: Partial<Pick<DispatcherOptions, 'callTimeoutMs' | 'leaseMs' | 'concurrency' | 'drainMs' | 'backoffBaseMs' | 'maxBackoffMs'>>;
   /** How often the retention purge checks whether the day's run is due (default 1 h; never at start). */
   purgeCheckMs?: number;
   /** The access journal in front of the Cosmos one (a test's failing journal, the bench's counting one). */
@@ -99,6 +102,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     clock,
     policy: alertPolicy,
     sweepMs: options.sweepMs,
+    ...options.alertDispatch,
     log: logger.child({ component: 'alerts' }),
   });
   const patientRepository = new CosmosPatientRepository(container);
@@ -118,6 +122,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   const releveJob = new ReleveJob(
     releveRepository,
     new CosmosLeaseStore(container, 'releve-lease'),
+    new CosmosTeamDirectory(container, ['team']),
     alertRepository,
     new CosmosTeamRepository(container),
     releve,
@@ -146,7 +151,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   purge.start();
   releveJob.start();
   // Patients stored before the list ranked flags get the new sort key once; until then they list last.
-  void rekeyLegacyPatients(alertRepository, patientRepository, logger);
+  void rekeyLegacyPatients(new CosmosTeamDirectory(container, ['team', 'teamAdmins', 'teamImported']), patientRepository, logger);
   await new Promise<void>((resolve) => http.server.listen(config.port, '0.0.0.0', resolve));
   const address = http.server.address();
   logger.info({ port: address.port, auth: Boolean(config.bot), store: local ? 'local' : 'azure' }, 'bot listening on /api/messages');
@@ -169,7 +174,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   };
 }
 
-async function rekeyLegacyPatients(teams: CosmosAlertRepository, patients: CosmosPatientRepository, logger: Logger): Promise<void> {
+async function rekeyLegacyPatients(teams: TeamDirectory, patients: CosmosPatientRepository, logger: Logger): Promise<void> {
   try {
     let rewritten = 0;
     for (const teamId of await teams.teams()) rewritten += await patients.rekeyLegacy(teamId);

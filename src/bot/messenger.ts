@@ -2,7 +2,7 @@ import type { TeamsAdapter } from '@microsoft/teams-ai';
 import { type Activity, CardFactory, type ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import type { AdaptiveCard } from '../cards/adaptive';
-import { alertCard } from '../cards/alertCard';
+import { alertCard, alertSummary } from '../cards/alertCard';
 import type { Alert, AlertPolicy } from '../domain/alerts';
 import type { ChannelAddress } from '../domain/ports';
 import type { Lang } from '../i18n/messages';
@@ -28,14 +28,29 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-function retryAfterMs(error: unknown): number {
+/** Retry-After in seconds (Teams sends seconds); undefined when absent or unreadable. */
+function retryAfterMs(error: unknown): number | undefined {
   const headers = (error as { response?: { headers?: { get?: (name: string) => string | undefined } } }).response?.headers;
   const value = headers?.get?.('retry-after');
-  const seconds = value === undefined ? Number.NaN : Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 1000;
+  const seconds = value === undefined || value.trim() === '' ? Number.NaN : Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/** Pipeline policies of the connector client that retry on their own (a Retry-After would sleep inside one send). */
+const RETRY_POLICIES = ['defaultRetryPolicy', 'exponentialRetryPolicy', 'throttlingRetryPolicy', 'systemErrorRetryPolicy'];
+
+/** The turn's connector client, with its own retries removed: the dispatcher owns every retry. */
+function connectorOf(context: TurnContext): ConnectorClient {
+  const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
+  const pipeline = (client as unknown as { client?: { pipeline?: { removePolicy(options: { name: string }): unknown } } }).client?.pipeline;
+  for (const name of RETRY_POLICIES) pipeline?.removePolicy({ name });
+  return client;
 }
 
 /** Posts alerts through the Bot Connector (proactive messages), translating its answers for the dispatcher. */
+/** A post that Teams has not answered by then is abandoned (the relève job logs it and the next look retries). */
+const CARD_POST_DEADLINE_MS = 8_000;
+
 export class BotMessenger implements Messenger, CardPoster {
   constructor(
     private readonly adapter: TeamsAdapter,
@@ -44,30 +59,42 @@ export class BotMessenger implements Messenger, CardPoster {
     private readonly lang: Lang = ALERT_LANG,
   ) {}
 
-  post(address: ChannelAddress, alert: Alert, reminder: boolean): Promise<string> {
-    return this.postCard(address, alertCard(alert, this.lang, { reminder, maxReminders: this.policy.maxReminders }));
+  post(address: ChannelAddress, alert: Alert, reminder: boolean, signal: AbortSignal): Promise<string> {
+    const card = alertCard(alert, this.lang, { reminder, maxReminders: this.policy.maxReminders });
+    // The summary is what the phone's notification shows.
+    return this.send(address, card, signal, alertSummary(alert, this.lang));
   }
 
-  /** Any card as a new post in the channel (alerts, the scheduled relève), with the card's @mentions. */
-  async postCard(address: ChannelAddress, card: AdaptiveCard): Promise<string> {
+  /** The scheduled relève: a new post in the channel, with the same deadline as an alert's. */
+  postCard(address: ChannelAddress, card: AdaptiveCard): Promise<string> {
+    return this.send(address, card, AbortSignal.timeout(CARD_POST_DEADLINE_MS));
+  }
+
+  /** A card as a new post in the channel, with the card's @mentions. */
+  private async send(address: ChannelAddress, card: AdaptiveCard, signal: AbortSignal, summary?: string): Promise<string> {
     const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
     const entities = (card.msteams as { entities?: Activity['entities'] } | undefined)?.entities;
     if (entities) activity.entities = entities;
+    if (summary) activity.summary = summary;
     let id = '';
     await this.call(address, async (context) => {
       // A new post in the channel (sendToConversation), not a reply to the continuation activity.
       const outgoing = TurnContext.applyConversationReference(activity, address as unknown as ConversationReference);
       delete outgoing.replyToId;
-      const client = context.turnState.get<ConnectorClient>(context.adapter.ConnectorClientKey);
-      id = (await client.conversations.sendToConversation(outgoing.conversation?.id ?? '', outgoing)).id ?? '';
+      id = (await connectorOf(context).conversations.sendToConversation(outgoing.conversation?.id ?? '', outgoing, { abortSignal: signal })).id ?? '';
     });
     return id;
   }
 
-  async update(address: ChannelAddress, activityId: string, alert: Alert): Promise<void> {
+  async update(address: ChannelAddress, activityId: string, alert: Alert, signal: AbortSignal): Promise<void> {
     const card = alertCard(alert, this.lang, { maxReminders: this.policy.maxReminders });
     await this.call(address, async (context) => {
-      await context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: activityId });
+      const outgoing = TurnContext.applyConversationReference(
+        { ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: activityId },
+        address as unknown as ConversationReference,
+      );
+      const conversationId = outgoing.conversation?.id ?? '';
+      await connectorOf(context).conversations.updateActivity(conversationId, activityId, outgoing, { abortSignal: signal });
     });
   }
 

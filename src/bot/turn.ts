@@ -26,7 +26,7 @@ export interface BotDeps {
   anyFileHost: boolean;
   /** Whether a tenant is served (ALLOWED_TENANT_IDS). */
   tenantAllowed: (tenantId: string | undefined) => boolean;
-  alerts: Pick<AlertDispatcher, 'acknowledge'>;
+  alerts: Pick<AlertDispatcher, 'acknowledge' | 'unacknowledged'>;
   channels: ChannelBook;
   posted: PostedCards;
   /** Local runs only (DEV_LOCALE): the locale assumed instead of the activity's. */
@@ -137,9 +137,9 @@ export async function showForm(
 }
 
 /** The patient card as this team shows it, drawn for the person who acts (their follow button). */
-export async function showPatient(turn: Turn, patient: Patient, notice?: Notice): Promise<AdaptiveCard> {
+export async function showPatient(turn: Turn, patient: Patient, notice?: Notice, ackAlertId?: string): Promise<AdaptiveCard> {
   await journal(turn, 'patientShown', [patient]);
-  return patientCard(patient, turn.lang, { notice, now: turn.deps.clock.now(), fields: await teamFields(turn), viewerId: turn.actor.id });
+  return patientCard(patient, turn.lang, { notice, now: turn.deps.clock.now(), fields: await teamFields(turn), viewerId: turn.actor.id, ackAlertId });
 }
 
 /** Posts a patient card and remembers it, so that later typed changes redraw it in place. */

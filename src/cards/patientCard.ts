@@ -77,7 +77,7 @@ function noteView(note: Patient['recentNotes'][number], lang: Lang) {
 export function patientCard(
   patient: Patient,
   lang: Lang,
-  options: { notice?: Notice; now?: Date; fields?: FieldView[]; viewerId?: string } = {},
+  options: { notice?: Notice; now?: Date; fields?: FieldView[]; viewerId?: string; ackAlertId?: string } = {},
 ): AdaptiveCard {
   const now = options.now ?? new Date();
   const fields = options.fields ?? fieldViews(lang);
@@ -142,6 +142,8 @@ export function patientCard(
     },
     // Two buttons a row: four side by side are cut on a 390 px phone.
     mainRows: [
+      // Opened from an alert nobody acknowledged yet: « Vu » stays at hand.
+      ...(options.ackAlertId ? [{ actions: [executeAction(t(lang, 'action.ack'), VERBS.ack, { alertId: options.ackAlertId }, { style: 'positive' })] }] : []),
       { actions: [executeAction(t(lang, 'action.note'), VERBS.noteForm, ref), flagAction] },
       {
         actions: [

@@ -1,5 +1,5 @@
 import type { FieldChange } from './history';
-import type { Actor, Patient } from './patient';
+import type { Actor, FlagLevel, Patient } from './patient';
 
 export interface AlertChange extends FieldChange {
   by: Actor;
@@ -19,6 +19,8 @@ export interface Alert {
   patientNumber: number;
   patientName: string;
   urgent: boolean;
+  /** The patient's flag when the alert was made or last joined: the card shows its level and reason. */
+  flag?: { level: FlagLevel; reason: string };
   changes: AlertChange[];
   /** Followers to @mention: everyone following except the people who made the changes. */
   mentions: Actor[];
@@ -34,7 +36,8 @@ export interface Alert {
   sentAt?: string;
   /** Changes joined the alert after it was posted: the posted card must be redrawn. */
   redraw?: boolean;
-  reminders: { sent: number; nextAt?: string };
+  /** `lastAt`: when the latest reminder was posted (no two reminders of a patient in one minute). */
+  reminders: { sent: number; nextAt?: string; lastAt?: string };
   acknowledged?: { by: Actor; at: string };
 }
 
@@ -43,6 +46,17 @@ export interface AlertPolicy {
   coalesceMs: number;
   reminderIntervalMs: number;
   maxReminders: number;
+}
+
+/** Two reminders of one patient are never closer than this, whatever the team's interval. */
+export const REMINDER_MIN_GAP_MS = 60_000;
+
+function reminderGap(policy: AlertPolicy): number {
+  return Math.max(policy.reminderIntervalMs, REMINDER_MIN_GAP_MS);
+}
+
+function flagOf(patient: Patient): Alert['flag'] {
+  return patient.flag ? { level: patient.flag.level, reason: patient.flag.reason } : undefined;
 }
 
 export const DEFAULT_ALERT_POLICY: AlertPolicy = { coalesceMs: 30_000, reminderIntervalMs: 120_000, maxReminders: 10 };
@@ -90,6 +104,7 @@ export function newAlert(id: string, patient: Patient, changes: FieldChange[], b
     patientNumber: patient.number,
     patientName: patient.name,
     urgent: patient.flag?.level === 'urgent',
+    ...(patient.flag && { flag: flagOf(patient) }),
     changes: alertChanges,
     mentions: mentionsFor(patient, alertChanges),
     createdAt: now.toISOString(),
@@ -108,6 +123,7 @@ export function mergeIntoAlert(alert: Alert, patient: Patient, changes: FieldCha
     ...alert,
     patientName: patient.name,
     urgent: alert.urgent || patient.flag?.level === 'urgent',
+    ...(patient.flag ? { flag: flagOf(patient) } : {}),
     changes: all,
     mentions: mentionsFor(patient, all),
     ...(alert.state === 'sent' && { redraw: true }),
@@ -118,7 +134,7 @@ export function mergeIntoAlert(alert: Alert, patient: Patient, changes: FieldCha
 export function markSent(alert: Alert, activityId: string, now: Date, policy: AlertPolicy): Alert {
   const { leaseUntil: _lease, lastError: _error, ...rest } = alert;
   const reminders = alert.urgent && !alert.acknowledged && alert.reminders.sent < policy.maxReminders
-    ? { sent: alert.reminders.sent, nextAt: new Date(now.getTime() + policy.reminderIntervalMs).toISOString() }
+    ? { sent: alert.reminders.sent, nextAt: new Date(now.getTime() + reminderGap(policy)).toISOString() }
     : { sent: alert.reminders.sent };
   return { ...rest, state: 'sent', activityId: alert.activityId ?? activityId, sentAt: alert.sentAt ?? now.toISOString(), reminders };
 }
@@ -126,21 +142,48 @@ export function markSent(alert: Alert, activityId: string, now: Date, policy: Al
 export function markReminded(alert: Alert, now: Date, policy: AlertPolicy): Alert {
   const sent = alert.reminders.sent + 1;
   const more = !alert.acknowledged && sent < policy.maxReminders;
-  return { ...alert, reminders: more ? { sent, nextAt: new Date(now.getTime() + policy.reminderIntervalMs).toISOString() } : { sent } };
+  const lastAt = now.toISOString();
+  return { ...alert, reminders: more ? { sent, lastAt, nextAt: new Date(now.getTime() + reminderGap(policy)).toISOString() } : { sent, lastAt } };
 }
 
 export function acknowledge(alert: Alert, by: Actor, now: Date): Alert {
   if (alert.acknowledged) return alert;
-  return { ...alert, acknowledged: { by, at: now.toISOString() }, reminders: { sent: alert.reminders.sent } };
+  // A posted card is redrawn neutral, with who and when; one not posted yet goes out that way.
+  return { ...stopReminders(alert), acknowledged: { by, at: now.toISOString() }, ...(alert.state === 'sent' && { redraw: true }) };
 }
 
-/** Is there anything to do for this alert now: a send (or a lapsed claim), or a reminder? */
-export function isDue(alert: Alert, now: Date): boolean {
-  const at = now.toISOString();
-  if (alert.state === 'pending') return alert.nextAttemptAt <= at;
-  if (alert.state === 'sending') return (alert.leaseUntil ?? '') <= at;
+/** A newer alert of the patient took over its reminders: this one stops reminding. */
+export function stopReminders(alert: Alert): Alert {
+  return { ...alert, reminders: { sent: alert.reminders.sent, ...(alert.reminders.lastAt && { lastAt: alert.reminders.lastAt }) } };
+}
+
+/**
+ * When this alert next needs the dispatcher (ms since epoch): a send, a lapsed claim, a redraw,
+ * a reminder; undefined when nothing is left to do.
+ */
+export function nextDueAt(alert: Alert): number | undefined {
+  if (alert.state === 'pending') return Date.parse(alert.nextAttemptAt);
+  if (alert.state === 'sending') return Date.parse(alert.leaseUntil ?? alert.nextAttemptAt);
   if (alert.state === 'sent') {
-    return Boolean(alert.redraw) || Boolean(alert.reminders.nextAt && alert.reminders.nextAt <= at && !alert.acknowledged);
+    if (alert.redraw) return 0;
+    if (alert.reminders.nextAt && !alert.acknowledged) return Date.parse(alert.reminders.nextAt);
   }
-  return false;
+  return undefined;
+}
+
+export function isDue(alert: Alert, now: Date): boolean {
+  const at = nextDueAt(alert);
+  return at !== undefined && at <= now.getTime();
+}
+
+/**
+ * The gap still needed before reminding `alert`, given the other alerts of its team: no two
+ * reminders of one patient within REMINDER_MIN_GAP_MS.
+ */
+export function reminderWait(alert: Alert, others: Alert[], now: Date): number {
+  const last = Math.max(
+    0,
+    ...others.filter((o) => o.patientId === alert.patientId && o.reminders.lastAt).map((o) => Date.parse(o.reminders.lastAt!)),
+  );
+  return Math.max(0, last + REMINDER_MIN_GAP_MS - now.getTime());
 }

@@ -115,15 +115,56 @@ export interface AdministeredTeam {
 /** Opaque address of the channel where a team's alerts go (a Bot Framework conversation reference). */
 export type ChannelAddress = Record<string, unknown>;
 
+/**
+ * What a conversation sent recently (every send of the last 30 s, per-minute counts for the hour):
+ * Teams' limits are checked against it by whichever instance sends.
+ */
+export interface RateWindow {
+  recent: number[];
+  minutes: Array<[minuteStart: number, count: number]>;
+}
+
+/**
+ * A team's alert lane, one document in its partition: the instance named `owner` sends the team
+ * channel's alerts until `until` (ms since epoch), and every send is recorded in `window` before
+ * it is posted, so Teams' per-conversation limits hold across instances.
+ */
+export interface AlertLane {
+  owner: string;
+  until: number;
+  window: RateWindow;
+  /** No post before this, for any instance (Retry-After, or the backoff after a failure). */
+  blockedUntil: number;
+  /** Consecutive failed posts: the exponent of the backoff. */
+  failures: number;
+}
+
 /** What the alert dispatcher needs from storage. */
+/** The teams a cross-team job visits (purge, relève schedule). */
+export interface TeamDirectory {
+  teams(): Promise<string[]>;
+}
+
 export interface AlertRepository {
   getAlert(teamId: string, id: string): Promise<Versioned<Alert> | null>;
-  /** Alerts with something to do now (send, lapsed claim, reminder). */
-  dueAlerts(teamId: string, now: Date): Promise<Array<Versioned<Alert>>>;
+  /** Alerts with something left to do now or later (send, claim, redraw, reminder), oldest first. */
+  openAlerts(teamId: string): Promise<Array<Versioned<Alert>>>;
+  /** The patient's alerts nobody acknowledged yet (undeliverable ones left out). */
+  unacknowledgedAlerts(teamId: string, patientId: string): Promise<Array<Versioned<Alert>>>;
   /** @throws ConcurrentEditError when another instance changed it first. */
   saveAlert(teamId: string, alert: Alert, etag: string): Promise<Versioned<Alert>>;
-  /** Teams that have a channel on record (the sweep visits them). */
-  teams(): Promise<string[]>;
+  getLane(teamId: string): Promise<Versioned<AlertLane> | null>;
+  /** Creates (no etag) or replaces (etag) the lane. @throws ConcurrentEditError, AlreadyExistsError */
+  saveLane(teamId: string, lane: AlertLane, etag?: string): Promise<Versioned<AlertLane>>;
+  /** Teams whose alerts need the dispatcher by `now`: one query in the registry, whatever the number of idle teams. */
+  dueTeams(now: Date): Promise<string[]>;
+  /** The team's entry in the due index (when its alerts next need the dispatcher), with its ETag. */
+  dueEntry(teamId: string): Promise<Versioned<{ dueAt: string }> | null>;
+  /**
+   * Moves the team's entry to `dueAt`, or removes it (undefined), if it still has `etag`.
+   * @returns false when someone marked the team due meanwhile (the entry is left as it is).
+   */
+  setDue(teamId: string, dueAt: Date | undefined, etag: string | undefined): Promise<boolean>;
   channelOf(teamId: string): Promise<ChannelAddress | null>;
   saveChannel(teamId: string, address: ChannelAddress): Promise<void>;
 }

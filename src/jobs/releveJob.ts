@@ -3,7 +3,7 @@ import type { AdaptiveCard } from '../cards/adaptive';
 import { releveCard, relevePage } from '../cards/releveCard';
 import { accessRecord } from '../domain/journal';
 import type { Clock } from '../domain/patientService';
-import type { AccessJournal, AlertRepository, ChannelAddress, TeamRepository } from '../domain/ports';
+import type { AccessJournal, AlertRepository, ChannelAddress, TeamDirectory, TeamRepository } from '../domain/ports';
 import { duePost, type ReleveRepository, type ReleveService } from '../domain/releve';
 import type { Lang } from '../i18n/messages';
 import { JobLease, type LeaseStore } from './lease';
@@ -58,7 +58,9 @@ export class ReleveJob {
   constructor(
     private readonly repo: Pick<ReleveRepository, 'claimPost' | 'markPosted'>,
     leases: LeaseStore,
-    private readonly channels: Pick<AlertRepository, 'teams' | 'channelOf'>,
+    /** Teams with a channel on record: the only ones a post can reach. */
+    private readonly teams: TeamDirectory,
+    private readonly channels: Pick<AlertRepository, 'channelOf'>,
     private readonly settings: Pick<TeamRepository, 'getSettings'>,
     private readonly releve: Pick<ReleveService, 'view'>,
     private readonly poster: CardPoster,
@@ -88,7 +90,7 @@ export class ReleveJob {
     const startedAt = this.options.clock.now();
     const result: ReleveRunResult = { skipped: false, posted: 0, failed: 0 };
     // No team has a channel yet (a new deployment): nothing to post, no lease to write.
-    const teams = await this.channels.teams();
+    const teams = await this.teams.teams();
     if (teams.length === 0) return result;
     let lease = await this.lease.take(await this.lease.read(), startedAt);
     if (!lease) return { skipped: true, reason: 'leaseHeld', posted: 0, failed: 0 };

@@ -1,10 +1,10 @@
 import type { Alert } from '../domain/alerts';
 import type { ChannelAddress } from '../domain/ports';
 
-/** Teams answered 429: wait at least this long before the next post to that conversation. */
+/** Teams answered 429: retry after `retryAfterMs` when Teams said so, otherwise back off. */
 export class ThrottledError extends Error {
-  constructor(readonly retryAfterMs: number) {
-    super(`throttled for ${retryAfterMs} ms`);
+  constructor(readonly retryAfterMs: number | undefined) {
+    super(retryAfterMs === undefined ? 'throttled' : `throttled for ${retryAfterMs} ms`);
     this.name = 'ThrottledError';
   }
 }
@@ -17,16 +17,27 @@ export class GoneError extends Error {
   }
 }
 
-/** How alerts reach a channel; the bot layer implements it over the Bot Connector. */
-export interface Messenger {
-  /** Posts the alert (or a reminder of it) with its @mentions; returns the new message id. */
-  post(address: ChannelAddress, alert: Alert, reminder: boolean): Promise<string>;
-  /** Redraws the posted alert (acknowledged) for everyone. */
-  update(address: ChannelAddress, activityId: string, alert: Alert): Promise<void>;
+/** The connector did not answer within the call's deadline; the call was abandoned. */
+export class DeadlineError extends Error {
+  constructor(readonly afterMs: number) {
+    super(`no answer within ${afterMs} ms`);
+    this.name = 'DeadlineError';
+  }
 }
 
-/** Stable key of a conversation for pacing. */
-export function conversationKey(address: ChannelAddress): string {
-  const conversation = address.conversation as { id?: unknown } | undefined;
-  return typeof conversation?.id === 'string' ? conversation.id : JSON.stringify(address);
+/**
+ * How alerts reach a channel; the bot layer implements it over the Bot Connector. Each call is
+ * made once (no retry of its own: the dispatcher owns retries) and stops when `signal` aborts.
+ */
+export interface Messenger {
+  /** Posts the alert (or a reminder of it) with its @mentions; returns the new message id. */
+  post(address: ChannelAddress, alert: Alert, reminder: boolean, signal: AbortSignal): Promise<string>;
+  /** Redraws the posted alert (joined changes, acknowledged) for everyone. */
+  update(address: ChannelAddress, activityId: string, alert: Alert, signal: AbortSignal): Promise<void>;
+}
+
+/** The tenant of a channel, for the per-tenant limit. */
+export function tenantOf(address: ChannelAddress): string {
+  const conversation = address.conversation as { tenantId?: unknown } | undefined;
+  return typeof conversation?.tenantId === 'string' ? conversation.tenantId : '';
 }

@@ -1,11 +1,26 @@
-import type { Container, ItemDefinition } from '@azure/cosmos';
+import type { Container, ItemDefinition, SqlParameter } from '@azure/cosmos';
 import type { Alert } from '../domain/alerts';
-import type { AlertRepository, ChannelAddress, Versioned } from '../domain/ports';
+import type { AlertLane, AlertRepository, ChannelAddress, Versioned } from '../domain/ports';
 import { readTyped, strip, writeTyped } from './cosmosDocuments';
+import { isNotFound, statusOf } from './cosmosErrors';
+import { REGISTRY } from './cosmosRegistry';
 
-/** Partition holding one small document per team with a channel on record: what the sweep visits. */
-const REGISTRY = '__registry';
 const CHANNEL_ID = 'alert-channel';
+const LANE_ID = 'alert-lane';
+const DUE_TYPE = 'alertDue';
+
+function dueId(teamId: string): string {
+  return `due|${teamId}`;
+}
+
+/**
+ * Puts the team in the due index, written before the batch that writes an alert (a different
+ * partition, so not in the batch): a crash between the two leaves an entry with nothing behind it,
+ * which costs one visit, never an alert the sweep cannot find.
+ */
+export async function markAlertDue(container: Container, teamId: string, at: Date): Promise<void> {
+  await container.items.upsert({ id: dueId(teamId), teamId: REGISTRY, type: DUE_TYPE, team: teamId, dueAt: at.toISOString() });
+}
 
 export class CosmosAlertRepository implements AlertRepository {
   constructor(private readonly container: Container) {}
@@ -14,38 +29,94 @@ export class CosmosAlertRepository implements AlertRepository {
     return readTyped<Alert>(this.container, teamId, id, 'alert');
   }
 
-  async dueAlerts(teamId: string, now: Date): Promise<Array<Versioned<Alert>>> {
+  openAlerts(teamId: string): Promise<Array<Versioned<Alert>>> {
+    return this.alerts(
+      teamId,
+      // Kept shallow: the local server's SQL parser slows down sharply with nested parentheses.
+      // Only a posted alert is ever marked for redrawing.
+      `c.state = 'pending' OR c.state = 'sending' OR c.redraw = true OR (c.state = 'sent' AND IS_DEFINED(c.reminders.nextAt) AND NOT IS_DEFINED(c.acknowledged))`,
+      [],
+    );
+  }
+
+  unacknowledgedAlerts(teamId: string, patientId: string): Promise<Array<Versioned<Alert>>> {
+    return this.alerts(teamId, `c.patientId = @patientId AND c.state != 'undeliverable' AND NOT IS_DEFINED(c.acknowledged)`, [
+      { name: '@patientId', value: patientId },
+    ]);
+  }
+
+  private async alerts(teamId: string, where: string, parameters: SqlParameter[]): Promise<Array<Versioned<Alert>>> {
     const { resources } = await this.container.items
       .query<ItemDefinition>(
         {
-          query: `SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'alert' AND (
-              (c.state = 'pending' AND c.nextAttemptAt <= @now)
-              OR (c.state = 'sending' AND c.leaseUntil <= @now)
-              OR (c.state = 'sent' AND c.redraw = true)
-              OR (c.state = 'sent' AND c.urgent = true AND NOT IS_DEFINED(c.acknowledged) AND c.reminders.nextAt <= @now))`,
-          parameters: [
-            { name: '@teamId', value: teamId },
-            { name: '@now', value: now.toISOString() },
-          ],
+          query: `SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'alert' AND (${where})`,
+          parameters: [{ name: '@teamId', value: teamId }, ...parameters],
         },
         { partitionKey: teamId },
       )
       .fetchAll();
-    return resources.map((document) => ({ value: strip<Alert>(document), etag: document._etag as string }));
+    // Oldest first, sorted here: an ORDER BY makes the SDK plan a cross-partition-style query.
+    return resources
+      .map((document) => ({ value: strip<Alert>(document), etag: document._etag as string }))
+      .sort((a, b) => a.value.createdAt.localeCompare(b.value.createdAt));
   }
 
   saveAlert(teamId: string, alert: Alert, etag: string): Promise<Versioned<Alert>> {
     return writeTyped<Alert>(this.container, teamId, alert, 'alert', etag);
   }
 
-  async teams(): Promise<string[]> {
+  async getLane(teamId: string): Promise<Versioned<AlertLane> | null> {
+    const found = await readTyped<AlertLane & { id: string }>(this.container, teamId, LANE_ID, 'alertLane');
+    if (!found) return null;
+    const { id: _id, ...lane } = found.value;
+    return { value: lane, etag: found.etag };
+  }
+
+  async saveLane(teamId: string, lane: AlertLane, etag?: string): Promise<Versioned<AlertLane>> {
+    const saved = await writeTyped<AlertLane & { id: string }>(this.container, teamId, { id: LANE_ID, ...lane }, 'alertLane', etag);
+    const { id: _id, ...value } = saved.value;
+    return { value, etag: saved.etag };
+  }
+
+  async dueTeams(now: Date): Promise<string[]> {
     const { resources } = await this.container.items
       .query<string>(
-        { query: "SELECT VALUE c.id FROM c WHERE c.teamId = @registry AND c.type = 'team'", parameters: [{ name: '@registry', value: REGISTRY }] },
+        {
+          query: `SELECT VALUE c.team FROM c WHERE c.teamId = @registry AND c.type = '${DUE_TYPE}' AND c.dueAt <= @now`,
+          parameters: [
+            { name: '@registry', value: REGISTRY },
+            { name: '@now', value: now.toISOString() },
+          ],
+        },
         { partitionKey: REGISTRY },
       )
       .fetchAll();
     return resources;
+  }
+
+  async dueEntry(teamId: string): Promise<Versioned<{ dueAt: string }> | null> {
+    const found = await readTyped<{ dueAt: string; team: string }>(this.container, REGISTRY, dueId(teamId), DUE_TYPE);
+    return found && found.value.team === teamId ? { value: { dueAt: found.value.dueAt }, etag: found.etag } : null;
+  }
+
+  async setDue(teamId: string, dueAt: Date | undefined, etag: string | undefined): Promise<boolean> {
+    const item = this.container.item(dueId(teamId), REGISTRY);
+    const condition = etag ? { accessCondition: { type: 'IfMatch', condition: etag } } : undefined;
+    try {
+      if (dueAt === undefined) {
+        if (etag) await item.delete(condition);
+      } else if (etag) {
+        await item.replace({ id: dueId(teamId), teamId: REGISTRY, type: DUE_TYPE, team: teamId, dueAt: dueAt.toISOString() }, condition);
+      } else {
+        await this.container.items.create({ id: dueId(teamId), teamId: REGISTRY, type: DUE_TYPE, team: teamId, dueAt: dueAt.toISOString() });
+      }
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412 || status === 409) return false;
+      if (isNotFound(error)) return dueAt === undefined;
+      throw error;
+    }
   }
 
   async channelOf(teamId: string): Promise<ChannelAddress | null> {

@@ -5,9 +5,8 @@ import type { PurgeLease } from '../domain/retention';
 import type { LeaseStore } from '../jobs/lease';
 import { readTyped, writeTyped } from './cosmosDocuments';
 import { isNotFound } from './cosmosErrors';
+import { REGISTRY } from './cosmosRegistry';
 
-/** The partition that lists teams (see CosmosAlertRepository) also holds the jobs' leases. */
-export const REGISTRY = '__registry';
 
 /** One job's lease document in the registry partition (`purge-lease`, `releve-lease`). */
 export class CosmosLeaseStore implements LeaseStore {

@@ -1,5 +1,6 @@
 import type { Container, ItemDefinition, OperationInput, SqlParameter } from '@azure/cosmos';
 import { BulkOperationType } from '@azure/cosmos';
+import { markAlertDue } from './cosmosAlertRepository';
 import type { Alert } from '../domain/alerts';
 import { countsDelta, isLegacySortKey, listSortKey, type Patient, patientIdOf, searchKey } from '../domain/patient';
 import type { HistoryRecord } from '../domain/history';
@@ -7,6 +8,7 @@ import type { ImportRun, ListCounts, ListFilter, PageCursor, PatientPage, Patien
 import { accessDocument } from './cosmosAccessJournal';
 import { asJson, readTyped, runBatch, strip } from './cosmosDocuments';
 import { isNotFound, statusOf } from './cosmosErrors';
+import { REGISTRY } from './cosmosRegistry';
 
 /** How a patient is stored: the domain object plus what the queries need. */
 interface PatientDocument extends Patient {
@@ -206,7 +208,12 @@ export class CosmosPatientRepository implements PatientRepository {
     if (extras.newAlert) operations.push({ operationType: BulkOperationType.Create, resourceBody: body(extras.newAlert, 'alert') });
     if (extras.access) operations.push({ operationType: BulkOperationType.Create, resourceBody: accessDocument(partitionKey, extras.access) });
     operations.push(...countsOperation(extras.countsDelta));
+    // The due index before and after the batch: the sweep finds this alert whatever happens
+    // between, even if a dispatcher moved the entry while the batch was written (see markAlertDue).
+    const alerting = Boolean(extras.newAlert || extras.mergedAlert);
+    if (alerting) await markAlertDue(this.container, partitionKey, new Date(0));
     const results = await runBatch(this.container, partitionKey, operations);
+    if (alerting) await markAlertDue(this.container, partitionKey, new Date(0));
     const saved = results[0];
     return versioned(saved?.resourceBody, saved?.eTag);
   }
@@ -243,7 +250,7 @@ export class CosmosPatientRepository implements PatientRepository {
   async recordImport(teamId: string, run: ImportRun): Promise<void> {
     await this.container.items.upsert({ ...run, id: IMPORT_RUN_ID, teamId, type: 'importRun' });
     // A team imported from the command line may not have used the bot yet: the purge must still visit it.
-    await this.container.items.upsert({ id: `imported:${teamId}`, teamId: '__registry', type: 'teamImported', team: teamId });
+    await this.container.items.upsert({ id: `imported:${teamId}`, teamId: REGISTRY, type: 'teamImported', team: teamId });
   }
 
   /** The page and the team's counts side by side (one point read, no COUNT). */

@@ -14,7 +14,8 @@ import {
   retentionCutoff,
 } from '../domain/retention';
 import { readTyped, runBatch } from './cosmosDocuments';
-import { CosmosLeaseStore, REGISTRY } from './cosmosLeases';
+import { CosmosLeaseStore } from './cosmosLeases';
+import { CosmosTeamDirectory } from './cosmosRegistry';
 import { countsOperation } from './cosmosPatientRepository';
 
 /** A batch holds at most 100 operations: the last batch ends with the patient, then the counts. */
@@ -47,23 +48,16 @@ function conditionalDelete(id: string, etag: string): OperationInput {
  */
 export class CosmosRetentionRepository implements RetentionRepository {
   private readonly lease: CosmosLeaseStore;
+  private readonly directory: CosmosTeamDirectory;
 
   constructor(private readonly container: Container) {
     this.lease = new CosmosLeaseStore(container, 'purge-lease');
+    this.directory = new CosmosTeamDirectory(container, ['team', 'teamAdmins', 'teamImported']);
   }
 
   /** Every team known anywhere: used in a channel, with settings, or only imported from the command line. */
-  async teams(): Promise<string[]> {
-    const { resources } = await this.container.items
-      .query<{ id: string; team?: string }>(
-        {
-          query: "SELECT c.id, c.team FROM c WHERE c.teamId = @registry AND c.type IN ('team', 'teamAdmins', 'teamImported')",
-          parameters: [{ name: '@registry', value: REGISTRY }],
-        },
-        { partitionKey: REGISTRY },
-      )
-      .fetchAll();
-    return [...new Set(resources.map((r) => r.team ?? r.id))];
+  teams(): Promise<string[]> {
+    return this.directory.teams();
   }
 
   /**

@@ -1,3 +1,4 @@
+import { REGISTRY } from './cosmosRegistry';
 import type { Container, ItemDefinition } from '@azure/cosmos';
 import type { HistoryRecord } from '../domain/history';
 import type { AdministeredTeam, HistoryPage, TeamRepository, Versioned } from '../domain/ports';
@@ -5,7 +6,6 @@ import type { TeamSettings } from '../domain/team';
 import { readTyped, strip, writeTyped } from './cosmosDocuments';
 
 const SETTINGS_ID = 'team-settings';
-const REGISTRY = '__registry';
 
 export class CosmosTeamRepository implements TeamRepository {
   constructor(private readonly container: Container) {}

@@ -1,6 +1,6 @@
 import { CosmosAlertRepository } from '../../src/store/cosmosAlertRepository';
 import { startLocalCosmos, type LocalCosmos } from '../../src/store/localCosmos';
-import { ALICE, BOB, BotHarness, cardOf, CHANNEL_A, type Person, textsOf } from '../support/botHarness';
+import { action, actionsOf, ALICE, BOB, BotHarness, cardOf, CHANNEL_A, type Person, textsOf } from '../support/botHarness';
 import { FakeConnector, type RecordedCall } from '../support/fakeConnector';
 import { fixedClock } from '../support/mothers';
 
@@ -164,7 +164,7 @@ describe('alerts about flagged patients', () => {
       .fetchAll();
     expect(resources).toHaveLength(1);
     expect(resources[0].lastError).toContain('403');
-    expect(await repo.dueAlerts(CHANNEL_A.teamId, new Date(clock.now().getTime() + 3600_000))).toHaveLength(0);
+    expect(await repo.openAlerts(CHANNEL_A.teamId)).toHaveLength(0);
   });
 });
 
@@ -203,5 +203,87 @@ describe('alerts survive a crash between the write and the send', () => {
     } finally {
       await third.bot.stop();
     }
+  });
+});
+
+describe('the alert as a phone push, and « Vu » for the patient', () => {
+  const clock = fixedClock();
+  const bot = new BotHarness();
+  beforeAll(() => bot.start({ clock }));
+  afterAll(() => bot.stop());
+  beforeEach(() => clock.advance(10 * MINUTE));
+
+  /** The posts about patient #n (other patients' reminders come and go on the shared clock). */
+  const postsOf = (n: number) => bot.posts().filter((post) => post.activity.summary?.includes(`#${n} `));
+
+  async function urgentPatient(name: string, room: string): Promise<number> {
+    const added = cardText((await bot.say(`ajouter patient ${name}`, ALICE)).sent[0]!);
+    const n = Number(/#(\d+)/.exec(added)![1]);
+    await bot.say(`modifier chambre #${n} ${room}`, ALICE);
+    await bot.say(`suivre #${n}`, BOB);
+    await bot.say(`signaler #${n} urgent Chute ce matin`, ALICE);
+    await bot.alertsSettled();
+    return n;
+  }
+
+  it('carries a one-line summary in the channel’s language, and the card shows the flag level and reason', async () => {
+    const n = await urgentPatient('Rose Lévesque', '3B-14');
+    clock.advance(MINUTE);
+    const before = bot.posts().length;
+    await bot.say(`modifier chambre #${n} 3B-20`, CHLOE);
+    await bot.alertsSettled();
+    const [post] = bot.posts().slice(before);
+    expect(post!.activity.summary).toBe(`URGENT · #${n} R. Lévesque : chambre / unité 3B-14 → 3B-20 (Chloé Roy)`);
+    expect(cardText(post!)).toContain('Signalement : Urgent (rouge) — Chute ce matin');
+    expect(cardOf(post!).body[0].style).toBe('attention');
+  });
+
+  it('« Vu » on any card of the patient stops every open alert and reminder; posted cards turn neutral with who and when', async () => {
+    const n = await urgentPatient('Paul Vigneault', '4C');
+    clock.advance(MINUTE);
+    await bot.say(`note #${n} Tension 80/50`, ALICE);
+    await bot.alertsSettled();
+    const [first, second] = postsOf(n);
+    expect(second).toBeDefined();
+    // Both alerts are urgent; only the newer one reminds, so the patient gets one reminder per interval.
+    clock.advance(2 * MINUTE + 1000);
+    await bot.bot.dispatcher.sweep();
+    const reminders = postsOf(n).slice(2);
+    expect(reminders).toHaveLength(1);
+    expect(cardText(reminders[0]!)).toContain('Rappel 1 sur 10');
+
+    const vu = action(cardOf(first!), 'Vu');
+    const callsBefore = bot.connector.calls.length;
+    await bot.execute(vu.verb, vu.data, BOB);
+    await bot.alertsSettled();
+    const redrawn = bot.connector.calls.slice(callsBefore).filter((c) => c.method === 'PUT' && cardOf(c)?.msteams);
+    for (const card of redrawn.map(cardOf)) {
+      expect(textsOf(card).join('\n')).toMatch(/Vu par Bob Smith/);
+      expect(card.body[0].style).toBe('default');
+      expect(actionsOf(card).map((a) => a.title)).not.toContain('Vu');
+    }
+    // Both posted cards are redrawn (the fake connector numbers what it accepts: activity-<position>).
+    const idOf = (post: RecordedCall) => `activity-${bot.connector.calls.indexOf(post) + 1}`;
+    const paths = redrawn.map((c) => c.path);
+    for (const post of [first!, second!]) expect(paths.some((p) => p.endsWith(`/activities/${idOf(post)}`))).toBe(true);
+    const ofPatient = () => postsOf(n).length;
+    const after = ofPatient();
+    for (let i = 0; i < 5; i++) {
+      clock.advance(2 * MINUTE + 1000);
+      await bot.bot.dispatcher.sweep();
+    }
+    expect(ofPatient()).toBe(after);
+  });
+
+  it('« Ouvrir » opens the patient with « Vu » at hand until someone acknowledges', async () => {
+    const n = await urgentPatient('Lise Ouellet', '2A');
+    const [post] = postsOf(n);
+    const open = action(cardOf(post!), 'Ouvrir');
+    const opened = await bot.execute(open.verb, open.data, CHLOE);
+    const vu = action(opened.body.value, 'Vu');
+    expect(textsOf(opened.body.value).join('\n')).toContain(`#${n}`);
+    await bot.execute(vu.verb, vu.data, CHLOE);
+    const again = await bot.execute(open.verb, open.data, CHLOE);
+    expect(actionsOf(again.body.value).map((a) => a.title)).not.toContain('Vu');
   });
 });

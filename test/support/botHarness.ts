@@ -1,3 +1,5 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config';
 import { type RunningBot, startBot, type StartOptions } from '../../src/main';
@@ -58,7 +60,7 @@ export class BotHarness {
 
   /** Proactive posts (alerts and reminders) the connector accepted, oldest first. */
   posts(): RecordedCall[] {
-    return this.connector.calls.filter((c) => c.method === 'POST' && !c.activity.replyToId && c.activity.attachments?.[0]?.content?.msteams);
+    return this.connector.calls.filter(isAlertPost);
   }
 
   /** Tenant the next activities come from. */
@@ -190,4 +192,47 @@ export function action(card: any, title: string): any {
   const found = actionsOf(card).find((a) => a.title === title);
   if (!found) throw new Error(`no action titled ${title}; have ${actionsOf(card).map((a) => a.title).join(', ')}`);
   return found;
+}
+
+/** A proactive alert post (or reminder): not a reply, with the card's mention entities. */
+export function isAlertPost(call: RecordedCall): boolean {
+  return call.method === 'POST' && !call.activity.replyToId && Boolean(cardOf(call)?.msteams);
+}
+
+/** Most alert posts any one conversation received within `spanMs`, by arrival at the connector. */
+export function worstWindow(calls: RecordedCall[], spanMs: number): number {
+  let worst = 0;
+  const byConversation = new Map<string, number[]>();
+  for (const call of calls.filter(isAlertPost)) byConversation.set(call.path, [...(byConversation.get(call.path) ?? []), call.at]);
+  for (const times of byConversation.values()) {
+    times.sort((a, b) => a - b);
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[i]! - times[j]! >= spanMs) j++;
+      worst = Math.max(worst, i - j + 1);
+    }
+  }
+  return worst;
+}
+
+/**
+ * The bot as operators run it (`src/index.ts`, its own process, killable) on a shared local store,
+ * and a harness that drives it over HTTP with `connector`.
+ */
+export async function botProcess(connector: FakeConnector, cosmosPort: number): Promise<{ child: ChildProcess; driver: BotHarness }> {
+  if (!connector.started) await connector.start();
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/index.ts'], {
+    cwd: path.resolve(__dirname, '..', '..'),
+    env: { ...process.env, PORT: '0', COSMOS_LOCAL_PORT: String(cosmosPort), LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += String(chunk)));
+  for (let waited = 0; !/"port":(\d+)/.test(output); waited += 100) {
+    if (waited > 60_000 || child.exitCode !== null) throw new Error(`bot process did not start: ${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const driver = new BotHarness(connector);
+  // The harness only needs the port to drive a bot over HTTP.
+  driver.bot = { port: Number(/"port":(\d+)/.exec(output)![1]) } as RunningBot;
+  return { child, driver };
 }

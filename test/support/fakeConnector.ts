@@ -4,12 +4,19 @@ export interface RecordedCall {
   method: string;
   path: string;
   activity: Record<string, any>;
+  /** When the call arrived (Date.now()). */
+  at: number;
 }
 
-/** A stand-in for the Bot Connector on 127.0.0.1 that records what the bot sends. */
-/** A scripted answer: e.g. 429 with Retry-After, 500, 403. Undefined lets the call succeed. */
-export type ConnectorScript = (call: RecordedCall) => { status: number; headers?: Record<string, string>; delayMs?: number; body?: object } | undefined;
+/**
+ * A scripted answer: e.g. 429 with or without Retry-After, 500, 403; `hang` accepts the
+ * connection and never answers (until releaseHangs or stop). Undefined lets the call succeed.
+ */
+export type ConnectorScript = (
+  call: RecordedCall,
+) => { status: number; headers?: Record<string, string>; delayMs?: number; body?: object } | { hang: true } | undefined;
 
+/** A stand-in for the Bot Connector on 127.0.0.1 that records what the bot sends. */
 export class FakeConnector {
   readonly calls: RecordedCall[] = [];
   /** Calls that got a scripted failure instead of being accepted. */
@@ -17,6 +24,9 @@ export class FakeConnector {
   script?: ConnectorScript;
   /** Team members the bot may look up (GET …/members/{id}), by Teams user id. */
   readonly members = new Map<string, Record<string, unknown>>();
+  /** Calls left hanging (no answer), in arrival order. */
+  readonly hung: RecordedCall[] = [];
+  private readonly hangs: Array<() => void> = [];
   private server?: Server;
   private sequence = 0;
 
@@ -40,8 +50,14 @@ export class FakeConnector {
         return;
       }
       const activity = JSON.parse((await body(req)) || '{}');
-      const call = { method: req.method ?? '', path: req.url ?? '', activity };
+      const call = { method: req.method ?? '', path: req.url ?? '', activity, at: Date.now() };
       const scripted = this.script?.(call);
+      if (scripted && 'hang' in scripted) {
+        this.hung.push(call);
+        // Never answered: the socket stays open until released (then destroyed, as a dead peer would).
+        this.hangs.push(() => res.destroy());
+        return;
+      }
       if (scripted?.delayMs) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
       if (scripted && scripted.status >= 300) {
         this.refused.push(call);
@@ -56,7 +72,13 @@ export class FakeConnector {
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
   }
 
+  /** Drops the connections left hanging. */
+  releaseHangs(): void {
+    for (const release of this.hangs.splice(0)) release();
+  }
+
   stop(): Promise<void> {
+    this.releaseHangs();
     return new Promise((resolve) => {
       this.server?.closeAllConnections();
       this.server?.close(() => resolve());

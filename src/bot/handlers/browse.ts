@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { helpCard } from '../../cards/helpCard';
 import { followingCard, listCard, PAGE_SIZE } from '../../cards/listCard';
 import type { ListFilter, PageCursor } from '../../domain/ports';
@@ -35,9 +36,14 @@ export async function sendFollowing(turn: Turn): Promise<void> {
 
 export const showFollowing: CardHandler = async (turn) => forTapper(await followingFor(turn));
 
+const openInput = patientRef.extend({ alertId: z.string().min(1).max(100).optional() });
+
 export const openPatient: CardHandler = async (turn, data) => {
-  const patient = await turn.deps.patients.get(turn.teamId, patientRef.parse(data).patientId);
-  return forTapper(await showPatient(turn, patient));
+  const input = openInput.parse(data);
+  const patient = await turn.deps.patients.get(turn.teamId, input.patientId);
+  // From an alert's Open: the card keeps « Vu » while that alert of this patient is not acknowledged.
+  const open = input.alertId ? await turn.deps.alerts.unacknowledged(turn.teamId, input.alertId, patient.id) : false;
+  return forTapper(await showPatient(turn, patient, undefined, open ? input.alertId : undefined));
 };
 
 export const pagelist: CardHandler = async (turn, data) => {
