@@ -2,10 +2,9 @@ import type { ReleveEvent, ReleveRow, ReleveView } from '../domain/releve';
 import { formatSince } from '../i18n/format';
 import { isMessageKey, type Lang, type MessageKey, t } from '../i18n/messages';
 import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, VERBS } from './adaptive';
-import { fieldLabel } from './fields';
+import { changeText } from './fields';
 import { truncate } from './listCard';
 import { flagLook } from './patientCard';
-import { shownValue } from '../i18n/values';
 import template from './templates/releve.json';
 
 /** Patients a page shows: ten rows with their buttons stay far under the 28 KB budget. */
@@ -43,10 +42,8 @@ function eventText(event: ReleveEvent, lang: Lang): string {
       return t(lang, 'releve.flagRaised', { level: word(lang, 'flag', event.level), reason: value(event.reason, lang) });
     case 'flagRemoved':
       return t(lang, 'releve.flagRemoved', { reason: value(event.reason, lang) });
-    case 'field': {
-      const shown = (text: string | undefined) => value(text === undefined ? undefined : shownValue(event.field, text, lang), lang);
-      return t(lang, 'history.change', { field: fieldLabel(event.field, lang), old: shown(event.old), new: shown(event.new) });
-    }
+    case 'field':
+      return changeText(event, lang);
   }
 }
 

@@ -65,7 +65,7 @@ describe('la relève / the handoff', () => {
     const all = texts.join('\n');
     expect(all).toContain('Nouveau · Signalé URGENT : Chute ce matin');
     expect(all).toContain('1 note : « Tension 90/60, famille avisée » (Bob Smith)');
-    expect(all).toContain('Nouveau · Chambre / unité : (vide) → 3B-12');
+    expect(all).toContain('Nouveau · Chambre / unité : 3B-12');
     expect(all).toContain('Par Bob Smith, Alice Tremblay · 09:30');
     expect(all).toContain('Par Bob Smith, Alice Tremblay · 09:20');
     expect(all).not.toContain('Ancien Hors-Fenêtre');

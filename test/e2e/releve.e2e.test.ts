@@ -11,8 +11,8 @@ describe('la relève in the Playground', () => {
     const steps: Array<[string, string]> = [
       ['ajouter patient Calme Relève', 'Patient #1 ajouté.'],
       ['ajouter patient Rose Relève-Urgente', 'Patient #2 ajouté.'],
-      ['modifier chambre #1 3B-12', '3B-12'],
-      ['signaler #2 urgent Chute ce matin', '⚠ URGENT · Chute ce matin'],
+      ['modifier chambre #1 3B-12', 'Patient #1 modifié.'],
+      ['signaler #2 urgent Chute ce matin', 'Patient #2 signalé'],
     ];
     for (const [text, answer] of steps) {
       const before = await session.ui.messages();
@@ -25,7 +25,7 @@ describe('la relève in the Playground', () => {
     expect(releve.text).toContain('4 changements, 2 patients');
     expect(releve.text).toMatch(/#2 · Rose Relève-Urgente[\s\S]*#1 · Calme Relève · 3B-12/);
     expect(releve.text).toContain('Nouveau · Signalé URGENT : Chute ce matin');
-    expect(releve.text).toContain('Nouveau · Chambre / unité : (vide) → 3B-12');
+    expect(releve.text).toContain('Nouveau · Chambre / unité : 3B-12');
     expect(releve.text).toContain('Par Benoît Gagnon (méd.)');
     await session.ui.screenshot('releve-phone');
 
