@@ -93,8 +93,9 @@ const PLACES = ['Chaudière-Appalaches', 'Rivière-du-Loup', 'Sainte-Anne-de-Bea
 /** A name the team does not have yet: adding a namesake asks first (duplicate warning), which is not what `add` measures. */
 const usedNames = new Set<string>();
 function patientName(n: number): string {
-  for (;;) {
-    const name = anyPatientName(n);
+  for (let attempt = 0; ; attempt++) {
+    // First × last names run out after a few thousand patients (the 10,000 team): a number then keeps them distinct.
+    const name = attempt < 20 ? anyPatientName(n) : `${anyPatientName(n)} ${n}`;
     if (!usedNames.has(name)) {
       usedNames.add(name);
       return name;
