@@ -1,14 +1,13 @@
-import type { Container, ItemDefinition, OperationInput, SqlParameter } from '@azure/cosmos';
+import type { Container, ItemDefinition, OperationInput } from '@azure/cosmos';
 import { BulkOperationType } from '@azure/cosmos';
-import { markAlertDue } from './cosmosAlertRepository';
 import type { Alert } from '../domain/alerts';
 import { countsDelta, isLegacySortKey, listSortKey, type Patient, patientIdOf, searchKey } from '../domain/patient';
 import type { HistoryRecord } from '../domain/history';
 import type { ImportRun, ListCounts, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../domain/ports';
 import { accessDocument } from './cosmosAccessJournal';
-import { asJson, readTyped, runBatch, strip } from './cosmosDocuments';
+import { asJson, queryTeam, readTyped, runBatch, strip } from './cosmosDocuments';
 import { isNotFound, statusOf } from './cosmosErrors';
-import { REGISTRY } from './cosmosRegistry';
+import { markAlertDue, recordTeamImported } from './cosmosRegistry';
 
 /** How a patient is stored: the domain object plus what the queries need. */
 interface PatientDocument extends Patient {
@@ -124,7 +123,7 @@ export class CosmosPatientRepository implements PatientRepository {
   async findByNumber(teamId: string, number: number): Promise<Versioned<Patient> | null> {
     const found = await this.get(teamId, patientIdOf(teamId, number));
     if (found) return found;
-    const [document] = await this.query<PatientDocument>(
+    const [document] = await queryTeam<PatientDocument>(this.container, 
       teamId,
       "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND c.number = @number",
       [{ name: '@number', value: number }],
@@ -133,7 +132,7 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   async findByNamePart(teamId: string, foldedPart: string, limit: number): Promise<Patient[]> {
-    const documents = await this.query<PatientDocument>(
+    const documents = await queryTeam<PatientDocument>(this.container, 
       teamId,
       "SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND CONTAINS(c.searchKey, @part) ORDER BY c.sortKey DESC",
       [
@@ -145,7 +144,7 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   async findByFileNumber(teamId: string, fileNumber: string, limit: number): Promise<Patient[]> {
-    const documents = await this.query<PatientDocument>(
+    const documents = await queryTeam<PatientDocument>(this.container, 
       teamId,
       "SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND c.fileNumber = @file",
       [
@@ -167,7 +166,7 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   async followedBy(teamId: string, actorId: string, limit: number): Promise<Patient[]> {
-    const documents = await this.query<PatientDocument>(
+    const documents = await queryTeam<PatientDocument>(this.container, 
       teamId,
       "SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND ARRAY_CONTAINS(c.followerIds, @actorId) ORDER BY c.sortKey DESC",
       [
@@ -219,7 +218,7 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   async all(teamId: string): Promise<Patient[]> {
-    const documents = await this.query<PatientDocument>(teamId, "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' ORDER BY c.number", []);
+    const documents = await queryTeam<PatientDocument>(this.container, teamId, "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' ORDER BY c.number", []);
     return documents.map(toPatient);
   }
 
@@ -249,8 +248,7 @@ export class CosmosPatientRepository implements PatientRepository {
 
   async recordImport(teamId: string, run: ImportRun): Promise<void> {
     await this.container.items.upsert({ ...run, id: IMPORT_RUN_ID, teamId, type: 'importRun' });
-    // A team imported from the command line may not have used the bot yet: the purge must still visit it.
-    await this.container.items.upsert({ id: `imported:${teamId}`, teamId: REGISTRY, type: 'teamImported', team: teamId });
+    await recordTeamImported(this.container, teamId);
   }
 
   /** The page and the team's counts side by side (one point read, no COUNT). */
@@ -280,7 +278,7 @@ export class CosmosPatientRepository implements PatientRepository {
     if (!counter) return NO_COUNTS;
     if (counter.value.counted) return { active: counter.value.active, inactive: counter.value.inactive, flagged: counter.value.flagged };
     const count = async (filter: ListFilter) =>
-      (await this.query<number>(teamId, `SELECT VALUE COUNT(1) FROM c WHERE c.teamId = @teamId AND c.type = 'patient'${FILTER_SQL[filter]}`, []))[0] ?? 0;
+      (await queryTeam<number>(this.container, teamId, `SELECT VALUE COUNT(1) FROM c WHERE c.teamId = @teamId AND c.type = 'patient'${FILTER_SQL[filter]}`, []))[0] ?? 0;
     const counts = { active: await count('active'), inactive: await count('inactive'), flagged: await count('flagged') };
     await this.container
       .item(COUNTER_ID, teamId)
@@ -297,7 +295,7 @@ export class CosmosPatientRepository implements PatientRepository {
    * gives; one changed meanwhile was re-keyed by that write. Returns how many were rewritten.
    */
   async rekeyLegacy(teamId: string): Promise<number> {
-    const documents = await this.query<PatientDocument>(
+    const documents = await queryTeam<PatientDocument>(this.container, 
       teamId,
       "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND c.sortKey < 'a'",
       [],
@@ -324,7 +322,7 @@ export class CosmosPatientRepository implements PatientRepository {
   ): Promise<{ rows: PatientDocument[]; hasNewer: boolean; hasOlder: boolean }> {
     const take = [{ name: '@take', value: pageSize + 1 }];
     if ('before' in cursor) {
-      const rows = await this.query<PatientDocument>(
+      const rows = await queryTeam<PatientDocument>(this.container, 
         teamId,
         `SELECT TOP @take * FROM c WHERE ${where} AND c.sortKey > @key ORDER BY c.sortKey ASC`,
         [...take, { name: '@key', value: cursor.before }],
@@ -334,19 +332,12 @@ export class CosmosPatientRepository implements PatientRepository {
       return this.pageRows(teamId, where, {}, pageSize);
     }
     const after = 'after' in cursor;
-    const rows = await this.query<PatientDocument>(
+    const rows = await queryTeam<PatientDocument>(this.container, 
       teamId,
       `SELECT TOP @take * FROM c WHERE ${where}${after ? ' AND c.sortKey < @key' : ''} ORDER BY c.sortKey DESC`,
       after ? [...take, { name: '@key', value: cursor.after }] : take,
     );
     return { rows: rows.slice(0, pageSize), hasNewer: after, hasOlder: rows.length > pageSize };
-  }
-
-  private async query<T>(teamId: string, sql: string, parameters: SqlParameter[]): Promise<T[]> {
-    const { resources } = await this.container.items
-      .query<T>({ query: sql, parameters: [{ name: '@teamId', value: teamId }, ...parameters] }, { partitionKey: teamId })
-      .fetchAll();
-    return resources;
   }
 }
 
