@@ -16,7 +16,7 @@ import {
 import { queryTeam, readTyped, runBatch } from './cosmosDocuments';
 import { CosmosLeaseStore } from './cosmosLeases';
 import { CosmosTeamDirectory, EVERY_TEAM } from './cosmosRegistry';
-import { countsOperation } from './cosmosPatientRepository';
+import { countsOperation } from './cosmosPatientCounter';
 
 /** A batch holds at most 100 operations: the last batch ends with the patient, then the counts. */
 const BATCH_LIMIT = 99;
