@@ -7,11 +7,10 @@ import type { AccessedPatient } from '../src/domain/journal';
 import { PatientService } from '../src/domain/patientService';
 import type { TeamSettings } from '../src/domain/team';
 import type { Lang } from '../src/i18n/messages';
-import { createCosmosClient, openContainer } from '../src/store/cosmos';
 import { CosmosAccessJournal } from '../src/store/cosmosAccessJournal';
 import { CosmosPatientRepository } from '../src/store/cosmosPatientRepository';
 import { CosmosTeamRepository } from '../src/store/cosmosTeamRepository';
-import { startLocalCosmos } from '../src/store/localCosmos';
+import { NoLocalStoreError, openStore as openBotStore } from '../src/store/openStore';
 
 /** Options shared by the command-line tools, checked before anything is opened. */
 type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
@@ -29,23 +28,14 @@ export function langOption(value: unknown): Lang {
   return value === 'en' ? 'en' : 'fr';
 }
 
-/**
- * The same store as the bot: Azure Cosmos DB when COSMOS_ENDPOINT is set, otherwise the local
- * in-memory server of a running bot (`npm run dev`), which these tools must not replace.
- */
-export async function openStore() {
-  const config = loadConfig();
-  const local = config.cosmos.endpoint ? undefined : await startLocalCosmos(config.cosmos.localPort);
-  if (local?.started) {
-    await local.close();
-    console.error(
-      `No local Cosmos DB server on 127.0.0.1:${config.cosmos.localPort}: start the bot first (npm run dev), or set COSMOS_ENDPOINT.`,
-    );
+/** The same store as the bot (src/store/openStore.ts), never a local server of the tools' own. */
+export async function openToolStore() {
+  const store = await openBotStore(loadConfig().cosmos, { reuseOnly: true }).catch((error: unknown) => {
+    if (!(error instanceof NoLocalStoreError)) throw error;
+    console.error(error.message);
     process.exit(2);
-  }
-  const target = { endpoint: config.cosmos.endpoint ?? local!.endpoint, database: config.cosmos.database, container: config.cosmos.container, local: Boolean(local) };
-  const client = createCosmosClient(target);
-  const container = await openContainer(client, target);
+  });
+  const { container } = store;
   const teams = new CosmosTeamRepository(container);
   const journal = new CosmosAccessJournal(container);
   return {
@@ -58,6 +48,6 @@ export async function openStore() {
       return journal.record(teamId, accessRecord(randomUUID(), new Date(), by, kind, { place: 'tool' }, patients));
     },
     settingsOf: async (teamId: string): Promise<TeamSettings | null> => (await teams.getSettings(teamId))?.value ?? null,
-    close: () => client.dispose(),
+    close: () => store.close(),
   };
 }

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { t } from '../src/i18n/messages';
 import { exportTeam } from '../src/transfer/teamImport';
-import { langOption, openStore, parseCli } from './cli';
+import { langOption, openToolStore, parseCli } from './cli';
 
 const USAGE = 'Usage: npm run export -- --team <teamId> --out <file.xlsx|file.csv> [--lang fr|en]';
 
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     process.exit(args.help ? 0 : 2);
   }
   const lang = langOption(args.lang);
-  const store = await openStore();
+  const store = await openToolStore();
   try {
     const out = path.resolve(args.out);
     const exported = await exportTeam(store.patients, await store.settingsOf(args.team), args.team, out, lang);
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     const count = exported.length;
     console.log(t(lang, 'export.written', { count, file: out }));
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { importIntoTeam, importReportLines } from '../src/transfer/teamImport';
-import { langOption, openStore, parseCli } from './cli';
+import { langOption, openToolStore, parseCli } from './cli';
 
 const USAGE = 'Usage: npm run import -- --team <teamId> --file <file.xlsx|file.csv> [--dry-run] [--skip-invalid] [--again] [--lang fr|en]';
 
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     process.exit(args.help ? 0 : 2);
   }
   const lang = langOption(args.lang);
-  const store = await openStore();
+  const store = await openToolStore();
   try {
     const settings = await store.settingsOf(args.team);
     const outcome = await importIntoTeam(store.patients, settings, {
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     const ok = outcome.kind === 'checked' && (outcome.report.rejected.length === 0 || Boolean(args['skip-invalid']));
     process.exitCode = ok ? 0 : 1;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -4,7 +4,7 @@ import { patientNamed } from '../src/domain/journal';
 import { TIME_ZONE } from '../src/i18n/format';
 import { t } from '../src/i18n/messages';
 import { allAccesses, writeAccessExport } from '../src/transfer/journalExport';
-import { langOption, openStore, parseCli } from './cli';
+import { langOption, openToolStore, parseCli } from './cli';
 
 const USAGE = 'Usage: npm run journal -- --team <teamId> --patient <N> [--from YYYY-MM-DD] --out <file.csv|file.xlsx> [--lang fr|en]';
 
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const lang = langOption(args.lang);
   // The day starts at midnight in Québec, where the request is made.
   const from = typeof args.from === 'string' ? dayjs.tz(args.from, TIME_ZONE).toISOString() : undefined;
-  const store = await openStore();
+  const store = await openToolStore();
   try {
     const out = path.resolve(args.out);
     const records = [];
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     const count = await writeAccessExport(records, number, out, lang);
     console.log(t(lang, 'journal.written', { count, file: out }));
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -5,19 +5,19 @@ import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder'
 import type { Logger } from 'pino';
 import { createApp } from './bot/app';
 import { BotMessenger } from './bot/messenger';
-import { ChannelBook, PostedCards } from './bot/turn';
+import { type BotDeps, ChannelBook, PostedCards } from './bot/turn';
 import { type AlertPolicy, DEFAULT_ALERT_POLICY } from './domain/alerts';
 import { AlertDispatcher, type DispatcherOptions } from './notifications/dispatcher';
 import { CosmosAlertRepository } from './store/cosmosAlertRepository';
 import { type Config, tenantPolicy } from './config';
 import { TeamService } from './domain/teamService';
 import { CosmosTeamRepository } from './store/cosmosTeamRepository';
+import { CosmosHistoryRepository } from './store/cosmosHistoryRepository';
 import { type Clock, PatientService, systemClock } from './domain/patientService';
 import { langOf, t } from './i18n/messages';
 import { createServer } from './server';
-import { createCosmosClient, openContainer } from './store/cosmos';
 import { CosmosPatientRepository } from './store/cosmosPatientRepository';
-import { startLocalCosmos } from './store/localCosmos';
+import { openStore } from './store/openStore';
 import { PurgeJob } from './jobs/purgeJob';
 import { RetentionService } from './domain/retentionService';
 import { CosmosRetentionRepository } from './store/cosmosRetentionRepository';
@@ -26,7 +26,7 @@ import { CosmosAccessJournal } from './store/cosmosAccessJournal';
 import { ReleveService } from './domain/releve';
 import { ReleveJob } from './jobs/releveJob';
 import { CosmosLeaseStore } from './store/cosmosLeases';
-import { CosmosTeamDirectory } from './store/cosmosRegistry';
+import { CosmosTeamDirectory, EVERY_TEAM } from './store/cosmosRegistry';
 import { CosmosReleveRepository } from './store/cosmosReleveRepository';
 import { ALERT_LANG } from './bot/messenger';
 
@@ -57,7 +57,8 @@ export interface RunningBot {
 
 /** Wires store, adapter, application and HTTP server; `index.ts` only adds process concerns. */
 export async function startBot(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningBot> {
-  const local = config.cosmos.endpoint ? undefined : await startLocalCosmos(config.cosmos.localPort, { dataDir: config.cosmos.localDataDir });
+  const store = await openStore(config.cosmos);
+  const { container, local } = store;
   if (local) {
     logger.warn(
       { endpoint: local.endpoint, started: local.started, dataFile: local.dataFile },
@@ -68,14 +69,6 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
           : 'COSMOS_ENDPOINT is not set: started the in-memory Cosmos DB server; data lives only while this process runs',
     );
   }
-  const target = {
-    endpoint: config.cosmos.endpoint ?? local!.endpoint,
-    database: config.cosmos.database,
-    container: config.cosmos.container,
-    local: Boolean(local),
-  };
-  const client = createCosmosClient(target);
-  const container = await openContainer(client, target);
 
   if (!config.bot) logger.warn('BOT_ID is not set: Bot Framework authentication is OFF (local use only)');
   const adapter = new BotAdapter(
@@ -96,46 +89,51 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
 
   const clock = options.clock ?? systemClock;
   const alertPolicy = options.alertPolicy ?? DEFAULT_ALERT_POLICY;
-  const alertRepository = new CosmosAlertRepository(container);
+  const repositories = {
+    alerts: new CosmosAlertRepository(container),
+    patients: new CosmosPatientRepository(container),
+    teams: new CosmosTeamRepository(container),
+    history: new CosmosHistoryRepository(container),
+    retention: new CosmosRetentionRepository(container),
+    releve: new CosmosReleveRepository(container),
+  };
   const messenger = new BotMessenger(adapter, config.bot?.appId ?? '', alertPolicy);
-  const dispatcher = new AlertDispatcher(alertRepository, messenger, {
+  const dispatcher = new AlertDispatcher(repositories.alerts, messenger, {
     clock,
     policy: alertPolicy,
     sweepMs: options.sweepMs,
     ...options.alertDispatch,
     log: logger.child({ component: 'alerts' }),
   });
-  const patientRepository = new CosmosPatientRepository(container);
-  const patients = new PatientService(patientRepository, { clock, alertPolicy, onAlert: (teamId) => dispatcher.kick(teamId) });
-  const retentionRepository = new CosmosRetentionRepository(container);
+  const patients = new PatientService(repositories.patients, { clock, alertPolicy, onAlert: (teamId) => dispatcher.kick(teamId) });
   const cosmosJournal = new CosmosAccessJournal(container);
   const journal = options.journal?.(cosmosJournal) ?? cosmosJournal;
-  const purge = new PurgeJob(retentionRepository, new CosmosTeamRepository(container), {
+  const purge = new PurgeJob(repositories.retention, repositories.teams, {
     clock,
     checkMs: options.purgeCheckMs,
     journal,
     log: logger.child({ component: 'purge' }),
   });
-  const retention = new RetentionService(retentionRepository, new CosmosPatientRepository(container), { clock, nextRun: () => purge.nextRunAt() });
-  const releveRepository = new CosmosReleveRepository(container);
-  const releve = new ReleveService(releveRepository, clock);
+  const retention = new RetentionService(repositories.retention, repositories.patients, { clock, nextRun: () => purge.nextRunAt() });
+  const releve = new ReleveService(repositories.releve, clock);
   const releveJob = new ReleveJob(
-    releveRepository,
+    repositories.releve,
     new CosmosLeaseStore(container, 'releve-lease'),
     new CosmosTeamDirectory(container, ['team']),
-    alertRepository,
-    new CosmosTeamRepository(container),
+    repositories.alerts,
+    repositories.teams,
     releve,
     messenger,
     { clock, lang: ALERT_LANG, journal, checkMs: options.releveCheckMs, log: logger.child({ component: 'releve' }) },
   );
-  const deps = {
+  const deps: BotDeps = {
     patients,
-    teams: new TeamService(new CosmosTeamRepository(container)),
+    teams: new TeamService(repositories.teams),
+    history: repositories.history,
     tenantAllowed: tenantPolicy(config),
     anyFileHost: !config.bot,
     alerts: dispatcher,
-    channels: new ChannelBook(alertRepository),
+    channels: new ChannelBook(repositories.alerts),
     posted: new PostedCards(),
     devLocale: config.devLocale,
     retention,
@@ -151,7 +149,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   purge.start();
   releveJob.start();
   // Patients stored before the list ranked flags get the new sort key once; until then they list last.
-  void rekeyLegacyPatients(new CosmosTeamDirectory(container, ['team', 'teamAdmins', 'teamImported']), patientRepository, logger);
+  void rekeyLegacyPatients(new CosmosTeamDirectory(container, EVERY_TEAM), repositories.patients, logger);
   await new Promise<void>((resolve) => http.server.listen(config.port, '0.0.0.0', resolve));
   const address = http.server.address();
   logger.info({ port: address.port, auth: Boolean(config.bot), store: local ? 'local' : 'azure' }, 'bot listening on /api/messages');
@@ -168,8 +166,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
       await dispatcher.stop();
       await purge.stop();
       await releveJob.stop();
-      client.dispose();
-      await local?.close();
+      await store.close();
     },
   };
 }

@@ -12,7 +12,7 @@ import type { Actor, EditableField, Patient } from '../domain/patient';
 import type { TeamSettings } from '../domain/team';
 import type { TeamService } from '../domain/teamService';
 import type { Clock, MutationResult, PatientService } from '../domain/patientService';
-import type { AccessJournal, AlertRepository, ChannelAddress } from '../domain/ports';
+import type { AccessJournal, AlertRepository, ChannelAddress, HistoryRepository } from '../domain/ports';
 import { journal } from './journal';
 import type { AlertDispatcher } from '../notifications/dispatcher';
 import type { RetentionService } from '../domain/retentionService';
@@ -22,6 +22,7 @@ import { type Lang, langOf, type MessageKey, t } from '../i18n/messages';
 export interface BotDeps {
   patients: PatientService;
   teams: TeamService;
+  history: HistoryRepository;
   /** Locally (no Bot Framework auth) files may come from any host, e.g. the Playground; in Azure only from SharePoint. */
   anyFileHost: boolean;
   /** Whether a tenant is served (ALLOWED_TENANT_IDS). */

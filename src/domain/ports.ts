@@ -97,12 +97,16 @@ export interface HistoryPage {
   nextKey?: string;
 }
 
-/** A team's settings document and its change history. */
+/** A patient's history records (append-only; written with the patient, read here). */
+export interface HistoryRepository {
+  page(teamId: string, patientId: string, beforeKey: string | undefined, pageSize: number): Promise<HistoryPage>;
+}
+
+/** A team's settings document. */
 export interface TeamRepository {
   getSettings(teamId: string): Promise<Versioned<TeamSettings> | null>;
   /** Creates (no etag) or replaces (etag) the settings. @throws AlreadyExistsError, ConcurrentEditError */
   saveSettings(teamId: string, settings: TeamSettings, etag?: string): Promise<Versioned<TeamSettings>>;
-  history(teamId: string, patientId: string, beforeKey: string | undefined, pageSize: number): Promise<HistoryPage>;
   /** The teams whose superusers include this person (for the personal chat's import and export). */
   teamsAdministeredBy(actorId: string): Promise<AdministeredTeam[]>;
 }

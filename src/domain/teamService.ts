@@ -1,6 +1,6 @@
 import { AlreadyExistsError, ConcurrentEditError, DomainError } from './errors';
 import type { Actor } from './patient';
-import type { HistoryPage, TeamRepository, Versioned } from './ports';
+import type { TeamRepository, Versioned } from './ports';
 import { defaultSettings, grantSuperuser, revokeSuperuser, type SettingsInput, type TeamSettings, updateSettings, withShiftTimes } from './team';
 
 const WRITE_ATTEMPTS = 5;
@@ -76,10 +76,6 @@ export class TeamService {
     const found = await this.repo.getSettings(teamId);
     if (!found || !found.value.superusers.some((s) => s.id === actor.id)) throw new DomainError('superuserOnly');
     return found.value;
-  }
-
-  history(teamId: string, patientId: string, beforeKey: string | undefined, pageSize: number): Promise<HistoryPage> {
-    return this.repo.history(teamId, patientId, beforeKey, pageSize);
   }
 
   private async change(teamId: string, by: Actor, apply: (settings: TeamSettings) => TeamSettings): Promise<TeamSettings> {

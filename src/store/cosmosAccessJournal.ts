@@ -2,7 +2,7 @@ import type { Container, ItemDefinition, OperationInput, SqlParameter } from '@a
 import { BulkOperationType } from '@azure/cosmos';
 import type { AccessPage, AccessQuery, AccessRecord } from '../domain/journal';
 import type { AccessJournal } from '../domain/ports';
-import { asJson, runBatch, strip } from './cosmosDocuments';
+import { asJson, queryTeam, runBatch, strip } from './cosmosDocuments';
 
 export const ACCESS_TYPE = 'access';
 /** A transactional batch holds at most 100 operations. */
@@ -45,7 +45,7 @@ export class CosmosAccessJournal implements AccessJournal {
     const sql = `SELECT TOP @take * FROM c WHERE c.teamId = @teamId AND c.type = '${ACCESS_TYPE}' AND ${condition}${
       options.beforeKey ? ' AND c.sortKey < @before' : ''
     }${options.from ? ' AND c.at >= @from' : ''} ORDER BY c.sortKey DESC`;
-    const rows = await this.query<ItemDefinition>(teamId, sql, [
+    const rows = await queryTeam<ItemDefinition>(this.container, teamId, sql, [
       { name: '@take', value: options.pageSize + 1 },
       parameter,
       ...(options.beforeKey ? [{ name: '@before', value: options.beforeKey }] : []),
@@ -57,7 +57,7 @@ export class CosmosAccessJournal implements AccessJournal {
   }
 
   async purgeBefore(teamId: string, before: Date): Promise<number> {
-    const expired = await this.query<{ id: string }>(teamId, `SELECT c.id FROM c WHERE c.teamId = @teamId AND c.type = '${ACCESS_TYPE}' AND c.at < @before`, [
+    const expired = await queryTeam<{ id: string }>(this.container, teamId, `SELECT c.id FROM c WHERE c.teamId = @teamId AND c.type = '${ACCESS_TYPE}' AND c.at < @before`, [
       { name: '@before', value: before.toISOString() },
     ]);
     for (let start = 0; start < expired.length; start += BATCH_LIMIT) {
@@ -65,12 +65,5 @@ export class CosmosAccessJournal implements AccessJournal {
       await runBatch(this.container, teamId, deletes);
     }
     return expired.length;
-  }
-
-  private async query<T>(teamId: string, sql: string, parameters: SqlParameter[]): Promise<T[]> {
-    const { resources } = await this.container.items
-      .query<T>({ query: sql, parameters: [{ name: '@teamId', value: teamId }, ...parameters] }, { partitionKey: teamId })
-      .fetchAll();
-    return resources;
   }
 }

@@ -1,26 +1,12 @@
 import type { Container, ItemDefinition, SqlParameter } from '@azure/cosmos';
 import type { Alert } from '../domain/alerts';
 import type { AlertLane, AlertRepository, ChannelAddress, Versioned } from '../domain/ports';
-import { readTyped, strip, writeTyped } from './cosmosDocuments';
+import { queryTeam, readTyped, strip, writeTyped } from './cosmosDocuments';
 import { isNotFound, statusOf } from './cosmosErrors';
-import { REGISTRY } from './cosmosRegistry';
+import { DUE_TYPE, dueDocument, dueId, dueTeams, recordTeamChannel, REGISTRY } from './cosmosRegistry';
 
 const CHANNEL_ID = 'alert-channel';
 const LANE_ID = 'alert-lane';
-const DUE_TYPE = 'alertDue';
-
-function dueId(teamId: string): string {
-  return `due|${teamId}`;
-}
-
-/**
- * Puts the team in the due index, written before the batch that writes an alert (a different
- * partition, so not in the batch): a crash between the two leaves an entry with nothing behind it,
- * which costs one visit, never an alert the sweep cannot find.
- */
-export async function markAlertDue(container: Container, teamId: string, at: Date): Promise<void> {
-  await container.items.upsert({ id: dueId(teamId), teamId: REGISTRY, type: DUE_TYPE, team: teamId, dueAt: at.toISOString() });
-}
 
 export class CosmosAlertRepository implements AlertRepository {
   constructor(private readonly container: Container) {}
@@ -46,15 +32,7 @@ export class CosmosAlertRepository implements AlertRepository {
   }
 
   private async alerts(teamId: string, where: string, parameters: SqlParameter[]): Promise<Array<Versioned<Alert>>> {
-    const { resources } = await this.container.items
-      .query<ItemDefinition>(
-        {
-          query: `SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'alert' AND (${where})`,
-          parameters: [{ name: '@teamId', value: teamId }, ...parameters],
-        },
-        { partitionKey: teamId },
-      )
-      .fetchAll();
+    const resources = await queryTeam<ItemDefinition>(this.container, teamId, `SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'alert' AND (${where})`, parameters);
     // Oldest first, sorted here: an ORDER BY makes the SDK plan a cross-partition-style query.
     return resources
       .map((document) => ({ value: strip<Alert>(document), etag: document._etag as string }))
@@ -78,20 +56,8 @@ export class CosmosAlertRepository implements AlertRepository {
     return { value, etag: saved.etag };
   }
 
-  async dueTeams(now: Date): Promise<string[]> {
-    const { resources } = await this.container.items
-      .query<string>(
-        {
-          query: `SELECT VALUE c.team FROM c WHERE c.teamId = @registry AND c.type = '${DUE_TYPE}' AND c.dueAt <= @now`,
-          parameters: [
-            { name: '@registry', value: REGISTRY },
-            { name: '@now', value: now.toISOString() },
-          ],
-        },
-        { partitionKey: REGISTRY },
-      )
-      .fetchAll();
-    return resources;
+  dueTeams(now: Date): Promise<string[]> {
+    return dueTeams(this.container, now);
   }
 
   async dueEntry(teamId: string): Promise<Versioned<{ dueAt: string }> | null> {
@@ -106,9 +72,9 @@ export class CosmosAlertRepository implements AlertRepository {
       if (dueAt === undefined) {
         if (etag) await item.delete(condition);
       } else if (etag) {
-        await item.replace({ id: dueId(teamId), teamId: REGISTRY, type: DUE_TYPE, team: teamId, dueAt: dueAt.toISOString() }, condition);
+        await item.replace(dueDocument(teamId, dueAt), condition);
       } else {
-        await this.container.items.create({ id: dueId(teamId), teamId: REGISTRY, type: DUE_TYPE, team: teamId, dueAt: dueAt.toISOString() });
+        await this.container.items.create(dueDocument(teamId, dueAt));
       }
       return true;
     } catch (error) {
@@ -126,6 +92,6 @@ export class CosmosAlertRepository implements AlertRepository {
 
   async saveChannel(teamId: string, address: ChannelAddress): Promise<void> {
     await this.container.items.upsert({ id: CHANNEL_ID, teamId, type: 'channel', address });
-    await this.container.items.upsert({ id: teamId, teamId: REGISTRY, type: 'team' });
+    await recordTeamChannel(this.container, teamId);
   }
 }

@@ -1,4 +1,4 @@
-import type { Container, ItemDefinition, JSONObject, OperationInput } from '@azure/cosmos';
+import type { Container, ItemDefinition, JSONObject, OperationInput, SqlParameter } from '@azure/cosmos';
 import { AlreadyExistsError, ConcurrentEditError } from '../domain/errors';
 import type { Versioned } from '../domain/ports';
 import { isNotFound, statusOf } from './cosmosErrors';
@@ -78,4 +78,16 @@ export async function runBatch(container: Container, partitionKey: string, opera
     throw new Error(`Cosmos batch failed with status ${failed?.statusCode ?? response.code}`);
   }
   return results;
+}
+
+/**
+ * A query in one team's partition. The team is bound as @teamId for the SQL's own filter as well
+ * as passed as the partition key: the local test server ignores the option, and the SQL filter is
+ * what keeps teams apart there.
+ */
+export async function queryTeam<T>(container: Container, teamId: string, sql: string, parameters: SqlParameter[] = []): Promise<T[]> {
+  const { resources } = await container.items
+    .query<T>({ query: sql, parameters: [{ name: '@teamId', value: teamId }, ...parameters] }, { partitionKey: teamId })
+    .fetchAll();
+  return resources;
 }

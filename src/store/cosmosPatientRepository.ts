@@ -1,14 +1,14 @@
-import type { Container, ItemDefinition, OperationInput, SqlParameter } from '@azure/cosmos';
+import type { Container, ItemDefinition, OperationInput } from '@azure/cosmos';
 import { BulkOperationType } from '@azure/cosmos';
-import { markAlertDue } from './cosmosAlertRepository';
 import type { Alert } from '../domain/alerts';
 import { countsDelta, isLegacySortKey, listSortKey, type Patient, patientIdOf, searchKey } from '../domain/patient';
 import type { HistoryRecord } from '../domain/history';
 import type { ImportRun, ListCounts, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../domain/ports';
 import { accessDocument } from './cosmosAccessJournal';
-import { asJson, readTyped, runBatch, strip } from './cosmosDocuments';
-import { isNotFound, statusOf } from './cosmosErrors';
-import { REGISTRY } from './cosmosRegistry';
+import { asJson, queryTeam, readTyped, runBatch, strip } from './cosmosDocuments';
+import { statusOf } from './cosmosErrors';
+import { addCounts, allocateNumbers, countsOperation, LIST_FILTER_SQL, listCounts, NO_COUNTS } from './cosmosPatientCounter';
+import { markAlertDue, recordTeamImported } from './cosmosRegistry';
 
 /** How a patient is stored: the domain object plus what the queries need. */
 interface PatientDocument extends Patient {
@@ -18,16 +18,7 @@ interface PatientDocument extends Patient {
   sortKey: string;
 }
 
-/** The team's numbers (`next`) and list counts (`active`, `inactive`, `flagged`), one document. */
-const COUNTER_ID = 'patient-counter';
 const IMPORT_RUN_ID = 'import-run';
-
-const FILTER_SQL: Record<ListFilter, string> = {
-  active: " AND c.status = 'active'",
-  inactive: " AND c.status = 'inactive'",
-  flagged: ' AND IS_DEFINED(c.flag)',
-  all: '',
-};
 
 function toDocument(patient: Patient): PatientDocument {
   return {
@@ -36,30 +27,6 @@ function toDocument(patient: Patient): PatientDocument {
     searchKey: searchKey(patient.name),
     sortKey: listSortKey(patient),
   };
-}
-
-interface CounterDocument extends ListCounts {
-  next: number;
-  /**
-   * Set when the counts are known to be right: on a new team's counter, or once a COUNT has
-   * set them on a team numbered before the counts were kept.
-   */
-  counted?: boolean;
-}
-
-const NO_COUNTS: ListCounts = { active: 0, inactive: 0, flagged: 0 };
-
-/** The counter's counts move with the change in the same batch (patch `incr`: no lost update). */
-export function countsOperation(delta: ListCounts | undefined): OperationInput[] {
-  const moves = delta ? (Object.keys(NO_COUNTS) as Array<keyof ListCounts>).filter((key) => delta[key] !== 0) : [];
-  if (!delta || moves.length === 0) return [];
-  return [
-    {
-      operationType: BulkOperationType.Patch,
-      id: COUNTER_ID,
-      resourceBody: { operations: moves.map((key) => ({ op: 'incr' as const, path: `/${key}`, value: delta[key] })) },
-    },
-  ];
 }
 
 function toPatient(document: ItemDefinition): Patient {
@@ -80,28 +47,11 @@ export class CosmosPatientRepository implements PatientRepository {
   constructor(private readonly container: Container) {}
 
   async allocateNumber(teamId: string): Promise<number> {
-    return this.allocateNumbers(teamId, 1);
+    return allocateNumbers(this.container, teamId, 1);
   }
 
-  /** Reserves `count` consecutive numbers and returns the last one. */
-  async allocateNumbers(teamId: string, count: number): Promise<number> {
-    // Patch `incr` is atomic on the server: one request, no lost update, no retry storm.
-    for (;;) {
-      try {
-        const { resource } = await this.container
-          .item(COUNTER_ID, teamId)
-          .patch<{ next: number }>([{ op: 'incr', path: '/next', value: count }]);
-        if (!resource) throw new Error('Cosmos returned no counter');
-        return resource.next;
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
-      try {
-        await this.container.items.create({ id: COUNTER_ID, teamId, type: 'counter', next: 0, ...NO_COUNTS, counted: true });
-      } catch (error) {
-        if (statusOf(error) !== 409) throw error;
-      }
-    }
+  allocateNumbers(teamId: string, count: number): Promise<number> {
+    return allocateNumbers(this.container, teamId, count);
   }
 
   /** The team's counter exists: the number came from it. */
@@ -124,7 +74,7 @@ export class CosmosPatientRepository implements PatientRepository {
   async findByNumber(teamId: string, number: number): Promise<Versioned<Patient> | null> {
     const found = await this.get(teamId, patientIdOf(teamId, number));
     if (found) return found;
-    const [document] = await this.query<PatientDocument>(
+    const [document] = await queryTeam<PatientDocument>(this.container, 
       teamId,
       "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND c.number = @number",
       [{ name: '@number', value: number }],
@@ -133,7 +83,7 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   async findByNamePart(teamId: string, foldedPart: string, limit: number): Promise<Patient[]> {
-    const documents = await this.query<PatientDocument>(
+    const documents = await queryTeam<PatientDocument>(this.container, 
       teamId,
       "SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND CONTAINS(c.searchKey, @part) ORDER BY c.sortKey DESC",
       [
@@ -145,7 +95,7 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   async findByFileNumber(teamId: string, fileNumber: string, limit: number): Promise<Patient[]> {
-    const documents = await this.query<PatientDocument>(
+    const documents = await queryTeam<PatientDocument>(this.container, 
       teamId,
       "SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND c.fileNumber = @file",
       [
@@ -167,7 +117,7 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   async followedBy(teamId: string, actorId: string, limit: number): Promise<Patient[]> {
-    const documents = await this.query<PatientDocument>(
+    const documents = await queryTeam<PatientDocument>(this.container, 
       teamId,
       "SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND ARRAY_CONTAINS(c.followerIds, @actorId) ORDER BY c.sortKey DESC",
       [
@@ -219,7 +169,7 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   async all(teamId: string): Promise<Patient[]> {
-    const documents = await this.query<PatientDocument>(teamId, "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' ORDER BY c.number", []);
+    const documents = await queryTeam<PatientDocument>(this.container, teamId, "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' ORDER BY c.number");
     return documents.map(toPatient);
   }
 
@@ -249,14 +199,13 @@ export class CosmosPatientRepository implements PatientRepository {
 
   async recordImport(teamId: string, run: ImportRun): Promise<void> {
     await this.container.items.upsert({ ...run, id: IMPORT_RUN_ID, teamId, type: 'importRun' });
-    // A team imported from the command line may not have used the bot yet: the purge must still visit it.
-    await this.container.items.upsert({ id: `imported:${teamId}`, teamId: REGISTRY, type: 'teamImported', team: teamId });
+    await recordTeamImported(this.container, teamId);
   }
 
   /** The page and the team's counts side by side (one point read, no COUNT). */
   async listPage(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {
-    const where = `c.teamId = @teamId AND c.type = 'patient'${FILTER_SQL[filter]}`;
-    const [counts, page] = await Promise.all([this.counts(teamId), this.pageRows(teamId, where, cursor, pageSize)]);
+    const where = `c.teamId = @teamId AND c.type = 'patient'${LIST_FILTER_SQL[filter]}`;
+    const [counts, page] = await Promise.all([listCounts(this.container, teamId), this.pageRows(teamId, where, cursor, pageSize)]);
     const patients = page.rows.map(toPatient);
     const total = { active: counts.active, inactive: counts.inactive, flagged: counts.flagged, all: counts.active + counts.inactive }[filter];
     return {
@@ -271,33 +220,12 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   /**
-   * The counts from the counter document. A team numbered before the counts were kept (or whose
-   * counter a person edited) is counted once with COUNT queries, and the result is written back
-   * only if the counter did not change meanwhile: a write in between leaves it for the next list.
-   */
-  private async counts(teamId: string): Promise<ListCounts> {
-    const counter = await readTyped<CounterDocument>(this.container, teamId, COUNTER_ID, 'counter');
-    if (!counter) return NO_COUNTS;
-    if (counter.value.counted) return { active: counter.value.active, inactive: counter.value.inactive, flagged: counter.value.flagged };
-    const count = async (filter: ListFilter) =>
-      (await this.query<number>(teamId, `SELECT VALUE COUNT(1) FROM c WHERE c.teamId = @teamId AND c.type = 'patient'${FILTER_SQL[filter]}`, []))[0] ?? 0;
-    const counts = { active: await count('active'), inactive: await count('inactive'), flagged: await count('flagged') };
-    await this.container
-      .item(COUNTER_ID, teamId)
-      .replace({ ...counter.value, ...counts, counted: true, id: COUNTER_ID, teamId, type: 'counter' }, { accessCondition: { type: 'IfMatch', condition: counter.etag } })
-      .catch((error: unknown) => {
-        if (statusOf(error) !== 412) throw error;
-      });
-    return counts;
-  }
-
-  /**
    * One-time re-key of a team's patients written before the list order ranked flags (their key
    * starts with a digit). Each is rewritten conditional on its ETag with the key `listSortKey`
    * gives; one changed meanwhile was re-keyed by that write. Returns how many were rewritten.
    */
   async rekeyLegacy(teamId: string): Promise<number> {
-    const documents = await this.query<PatientDocument>(
+    const documents = await queryTeam<PatientDocument>(this.container, 
       teamId,
       "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND c.sortKey < 'a'",
       [],
@@ -324,7 +252,7 @@ export class CosmosPatientRepository implements PatientRepository {
   ): Promise<{ rows: PatientDocument[]; hasNewer: boolean; hasOlder: boolean }> {
     const take = [{ name: '@take', value: pageSize + 1 }];
     if ('before' in cursor) {
-      const rows = await this.query<PatientDocument>(
+      const rows = await queryTeam<PatientDocument>(this.container, 
         teamId,
         `SELECT TOP @take * FROM c WHERE ${where} AND c.sortKey > @key ORDER BY c.sortKey ASC`,
         [...take, { name: '@key', value: cursor.before }],
@@ -334,19 +262,12 @@ export class CosmosPatientRepository implements PatientRepository {
       return this.pageRows(teamId, where, {}, pageSize);
     }
     const after = 'after' in cursor;
-    const rows = await this.query<PatientDocument>(
+    const rows = await queryTeam<PatientDocument>(this.container, 
       teamId,
       `SELECT TOP @take * FROM c WHERE ${where}${after ? ' AND c.sortKey < @key' : ''} ORDER BY c.sortKey DESC`,
       after ? [...take, { name: '@key', value: cursor.after }] : take,
     );
     return { rows: rows.slice(0, pageSize), hasNewer: after, hasOlder: rows.length > pageSize };
-  }
-
-  private async query<T>(teamId: string, sql: string, parameters: SqlParameter[]): Promise<T[]> {
-    const { resources } = await this.container.items
-      .query<T>({ query: sql, parameters: [{ name: '@teamId', value: teamId }, ...parameters] }, { partitionKey: teamId })
-      .fetchAll();
-    return resources;
   }
 }
 
@@ -355,6 +276,3 @@ function requestMarkerId(requestKey: string): string {
   return `created:${requestKey}`;
 }
 
-function addCounts(a: ListCounts, b: ListCounts): ListCounts {
-  return { active: a.active + b.active, inactive: a.inactive + b.inactive, flagged: a.flagged + b.flagged };
-}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Container, ItemDefinition, SqlParameter } from '@azure/cosmos';
+import type { Container, ItemDefinition } from '@azure/cosmos';
 import { BulkOperationType } from '@azure/cosmos';
 import { AlreadyExistsError, ConcurrentEditError } from '../domain/errors';
 import type { HistoryRecord } from '../domain/history';
@@ -12,7 +12,7 @@ import {
   type ReleveRepository,
   type ReleveWindow,
 } from '../domain/releve';
-import { asJson, readTyped, runBatch, strip, writeTyped } from './cosmosDocuments';
+import { asJson, queryTeam, readTyped, runBatch, strip, writeTyped } from './cosmosDocuments';
 
 /** Ids per query of the rows' patients: far under Cosmos' limits on a parameter's size. */
 const IDS_PER_QUERY = 1000;
@@ -29,7 +29,7 @@ export class CosmosReleveRepository implements ReleveRepository {
   constructor(private readonly container: Container) {}
 
   async historyIn(teamId: string, window: ReleveWindow): Promise<HistoryRecord[]> {
-    const rows = await this.query<ItemDefinition>(
+    const rows = await queryTeam<ItemDefinition>(this.container, 
       teamId,
       "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'history' AND c.at >= @from AND c.at <= @to ORDER BY c.at DESC",
       [
@@ -44,7 +44,7 @@ export class CosmosReleveRepository implements ReleveRepository {
     const found: RelevePatient[] = [];
     for (let start = 0; start < ids.length; start += IDS_PER_QUERY) {
       found.push(
-        ...(await this.query<RelevePatient>(
+        ...(await queryTeam<RelevePatient>(this.container, 
           teamId,
           "SELECT c.id, c.number, c.name, c.room, c.status, c.inactive, c.flag FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND ARRAY_CONTAINS(@ids, c.id)",
           [{ name: '@ids', value: ids.slice(start, start + IDS_PER_QUERY) }],
@@ -55,7 +55,7 @@ export class CosmosReleveRepository implements ReleveRepository {
   }
 
   async unacknowledgedAlerts(teamId: string): Promise<Set<string>> {
-    const ids = await this.query<string>(
+    const ids = await queryTeam<string>(this.container, 
       teamId,
       "SELECT VALUE c.patientId FROM c WHERE c.teamId = @teamId AND c.type = 'alert' AND c.urgent = true AND NOT IS_DEFINED(c.acknowledged) AND c.state != 'undeliverable'",
       [],
@@ -85,7 +85,7 @@ export class CosmosReleveRepository implements ReleveRepository {
 
   async acknowledgements(teamId: string, window: ReleveWindow): Promise<ReleveAcknowledgement[]> {
     // `by` is an SQL keyword: the whole (small) document, then only what the card needs.
-    const rows = await this.query<ReleveAcknowledgement>(
+    const rows = await queryTeam<ReleveAcknowledgement>(this.container, 
       teamId,
       "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'releveAck' AND c.windowKey = @key",
       [{ name: '@key', value: windowKey(window) }],
@@ -110,12 +110,5 @@ export class CosmosReleveRepository implements ReleveRepository {
   async markPosted(teamId: string, post: Versioned<RelevePost>, activityId: string): Promise<void> {
     const posted: RelevePost & { id: string } = { ...post.value, id: `releve-post:${post.value.shiftAt}`, state: 'posted', activityId };
     await writeTyped(this.container, teamId, posted, 'relevePost', post.etag);
-  }
-
-  private async query<T>(teamId: string, sql: string, parameters: SqlParameter[]): Promise<T[]> {
-    const { resources } = await this.container.items
-      .query<T>({ query: sql, parameters: [{ name: '@teamId', value: teamId }, ...parameters] }, { partitionKey: teamId })
-      .fetchAll();
-    return resources;
   }
 }

@@ -1,4 +1,4 @@
-import type { Container, OperationInput, SqlParameter } from '@azure/cosmos';
+import type { Container, OperationInput } from '@azure/cosmos';
 import { BulkOperationType } from '@azure/cosmos';
 import { ConcurrentEditError } from '../domain/errors';
 import { countsDelta, type Patient } from '../domain/patient';
@@ -13,10 +13,10 @@ import {
   type RetentionRepository,
   retentionCutoff,
 } from '../domain/retention';
-import { readTyped, runBatch } from './cosmosDocuments';
+import { queryTeam, readTyped, runBatch } from './cosmosDocuments';
 import { CosmosLeaseStore } from './cosmosLeases';
-import { CosmosTeamDirectory } from './cosmosRegistry';
-import { countsOperation } from './cosmosPatientRepository';
+import { CosmosTeamDirectory, EVERY_TEAM } from './cosmosRegistry';
+import { countsOperation } from './cosmosPatientCounter';
 
 /** A batch holds at most 100 operations: the last batch ends with the patient, then the counts. */
 const BATCH_LIMIT = 99;
@@ -52,10 +52,9 @@ export class CosmosRetentionRepository implements RetentionRepository {
 
   constructor(private readonly container: Container) {
     this.lease = new CosmosLeaseStore(container, 'purge-lease');
-    this.directory = new CosmosTeamDirectory(container, ['team', 'teamAdmins', 'teamImported']);
+    this.directory = new CosmosTeamDirectory(container, EVERY_TEAM);
   }
 
-  /** Every team known anywhere: used in a channel, with settings, or only imported from the command line. */
   teams(): Promise<string[]> {
     return this.directory.teams();
   }
@@ -67,7 +66,7 @@ export class CosmosRetentionRepository implements RetentionRepository {
    */
   async candidates(teamId: string, at: Date, retentionMonths: number): Promise<PurgeCandidate[]> {
     const reasons = PURGED_REASONS.map((_, i) => `c.inactive.reason = @reason${i}`).join(' OR ');
-    const rows = await this.query<CandidateRow>(
+    const rows = await queryTeam<CandidateRow>(this.container, 
       teamId,
       `SELECT c.id, c._etag, c.number, c.name, c.status, c.inactive, c.purgeExcluded FROM c
         WHERE c.teamId = @teamId AND c.type = 'patient' AND c.status = 'inactive'
@@ -95,7 +94,7 @@ export class CosmosRetentionRepository implements RetentionRepository {
    * earlier batches deleted (a window of a few milliseconds, once, for a patient gone two years).
    */
   async purgePatient(teamId: string, patientId: string, etag: string): Promise<PurgeOutcome> {
-    const dependents = await this.query<{ id: string }>(teamId, 'SELECT c.id FROM c WHERE c.teamId = @teamId AND c.patientId = @patientId', [
+    const dependents = await queryTeam<{ id: string }>(this.container, teamId, 'SELECT c.id FROM c WHERE c.teamId = @teamId AND c.patientId = @patientId', [
       { name: '@patientId', value: patientId },
     ]);
     const deletes: OperationInput[] = dependents.map((d) => ({ operationType: BulkOperationType.Delete, id: d.id }));
@@ -127,12 +126,5 @@ export class CosmosRetentionRepository implements RetentionRepository {
 
   writeLease(lease: PurgeLease, etag?: string): Promise<Versioned<PurgeLease> | null> {
     return this.lease.writeLease(lease, etag);
-  }
-
-  private async query<T>(teamId: string, sql: string, parameters: SqlParameter[]): Promise<T[]> {
-    const { resources } = await this.container.items
-      .query<T>({ query: sql, parameters: [{ name: '@teamId', value: teamId }, ...parameters] }, { partitionKey: teamId })
-      .fetchAll();
-    return resources;
   }
 }

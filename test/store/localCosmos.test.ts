@@ -8,6 +8,7 @@ import { defaultSettings } from '../../src/domain/team';
 import { createCosmosClient, openContainer } from '../../src/store/cosmos';
 import { runBatch } from '../../src/store/cosmosDocuments';
 import { CosmosPatientRepository } from '../../src/store/cosmosPatientRepository';
+import { CosmosHistoryRepository } from '../../src/store/cosmosHistoryRepository';
 import { CosmosTeamRepository } from '../../src/store/cosmosTeamRepository';
 import { LocalStoreError, SAVE_DELAY_MS, SNAPSHOT_FORMAT, startLocalCosmos } from '../../src/store/localCosmos';
 import { ConcurrentEditError } from '../../src/domain/errors';
@@ -33,6 +34,7 @@ async function open(dataDir: string) {
     patients,
     service: new PatientService(patients),
     teams: new CosmosTeamRepository(container),
+    history: new CosmosHistoryRepository(container),
     close: async () => {
       client.dispose();
       await server.close();
@@ -56,7 +58,7 @@ describe('the local store saved to LOCAL_DATA_DIR', () => {
       const found = await after.patients.findByNumber(TEAM_A, patient.number);
       expect(found?.value).toMatchObject({ name: 'Éloïse Redémarrage', noteCount: 1, flag: { level: 'urgent' } });
       expect(found?.value.recentNotes.map((n) => n.text)).toEqual(['Pansement refait.']);
-      expect((await after.teams.history(TEAM_A, patient.id, undefined, 10)).records.map((r) => r.action).sort()).toEqual(['create', 'flag', 'note']);
+      expect((await after.history.page(TEAM_A, patient.id, undefined, 10)).records.map((r) => r.action).sort()).toEqual(['create', 'flag', 'note']);
       expect((await after.patients.getAlert(TEAM_A, 'alert-restart'))?.value.patientId).toBe(patient.id);
       expect((await after.teams.getSettings(TEAM_A))?.value.listName).toBe('Soins à domicile');
       expect((await after.patients.listPage(TEAM_A, 'active', {}, 10)).counts).toEqual({ active: 1, inactive: 0, flagged: 1 });

@@ -82,7 +82,7 @@ const historyInput = z.object({ patientId: z.string().min(1).max(100), before: z
 
 export async function historyFor(turn: Turn, patientId: string, before: string | undefined, page: number) {
   const patient = await turn.deps.patients.get(turn.teamId, patientId);
-  const { records, nextKey } = await turn.deps.teams.history(turn.teamId, patient.id, before, HISTORY_PAGE_SIZE);
+  const { records, nextKey } = await turn.deps.history.page(turn.teamId, patient.id, before, HISTORY_PAGE_SIZE);
   await journal(turn, 'historyViewed', [patient]);
   return historyCard(patient, records, page, nextKey, turn.lang);
 }
