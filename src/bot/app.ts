@@ -9,15 +9,19 @@ import { flagPatient, followPatient, openFlagForm, unflagPatient, unfollowPatien
 import { openNoteForm, saveNote } from './handlers/notes';
 import { openInactiveForm, setActive, setInactive } from './handlers/status';
 import { excludeFromPurge, pagePurgePreview } from './handlers/purge';
-import { attachedFile, checkImportForTeam, confirmImport, exportForTeam, handleAttachedFile, uploadExport } from './handlers/transfer';
+import { checkImportForTeam, confirmImport, exportForTeam, handleAttachedFile, uploadExport } from './handlers/transfer';
 import { pageHistory, saveSettings } from './handlers/team';
 import { acknowledgeReleve, pageReleve } from './handlers/releve';
 import { handleText, runSuggestion } from './handlers/text';
 import { messageCard } from '../cards/helpCard';
 import { pageJournal } from './handlers/journal';
 import { t } from '../i18n/messages';
-import { channelAddress } from './messenger';
-import { type BotDeps, notice, sendPlainText, sendText, turnOf, updatePostedCard } from './turn';
+import { attachedFile, channelAddress, tenantOf } from './activity';
+import { type BotDeps } from './deps';
+import { notice } from './views';
+import { sendPlainText, sendText } from './replies';
+import { turnOf } from './turn';
+import { updatePostedCard } from './redraw';
 
 /** Card verbs and their handlers: the one place that says what each button does. */
 const CARD_ROUTES: Record<Verb, CardHandler> = {
@@ -69,8 +73,7 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
     const activity = context.activity;
     // The SDK's submit routes read `value[verb]`: a null value would throw there instead of being refused.
     if (activity.value === null) activity.value = {};
-    const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
-    if (deps.tenantAllowed(tenantId)) return true;
+    if (deps.tenantAllowed(tenantOf(activity))) return true;
     const turn = turnOf(context, deps);
     turn.log.warn({ event: 'tenant-refused' }, 'request from a tenant that is not served');
     const text = t(turn.lang, 'error.tenantRefused');

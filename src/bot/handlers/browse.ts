@@ -4,7 +4,9 @@ import { followingCard, listCard, PAGE_SIZE } from '../../cards/listCard';
 import type { ListFilter, PageCursor } from '../../domain/ports';
 import { listPageInput, patientRef } from '../cardData';
 import { journal } from '../journal';
-import { forEveryone, forTapper, sendCard, type Turn, showPatient } from '../turn';
+import { forEveryone, forTapper, sendCard } from '../replies';
+import { type Turn } from '../turn';
+import { showPatient } from '../views';
 import type { CardHandler } from './cardHandler';
 import { pendingCommandSchema, runOnPatient } from './patientCommands';
 

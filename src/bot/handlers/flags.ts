@@ -5,7 +5,9 @@ import type { MutationResult } from '../../domain/patientService';
 import type { MessageKey } from '../../i18n/messages';
 import { patientRef } from '../cardData';
 import { journal } from '../journal';
-import { forEveryone, forTapper, refusal, showChange, type Turn } from '../turn';
+import { forEveryone, forTapper } from '../replies';
+import { refusal, showChange } from '../views';
+import { type Turn } from '../turn';
 import type { CardHandler } from './cardHandler';
 
 const flagInput = patientRef.extend({ level: z.string().max(20).default(''), reason: z.string().max(2000).default('') });

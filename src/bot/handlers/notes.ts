@@ -2,7 +2,8 @@ import { noteFormCard } from '../../cards/formCards';
 import { DomainError } from '../../domain/errors';
 import { noteInput, patientRef } from '../cardData';
 import { journal } from '../journal';
-import { forEveryone, forTapper, notice, refusal, showPatient } from '../turn';
+import { forEveryone, forTapper } from '../replies';
+import { notice, refusal, showPatient } from '../views';
 import type { CardHandler } from './cardHandler';
 
 export const openNoteForm: CardHandler = async (turn, data) => {

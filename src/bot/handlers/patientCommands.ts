@@ -4,8 +4,13 @@ import { inactiveFormCard } from '../../cards/formCards';
 import type { AdaptiveCard } from '../../cards/adaptive';
 import { EDITABLE_FIELDS, INACTIVE_REASONS, type Patient } from '../../domain/patient';
 import { type Command } from '../commandParser';
-import { historyFor, mentionedMember } from './team';
-import { confirmChange, isDomainError, refusal, sendCard, sendPatientCard, sendRefusal, sendText, showPatient, type Turn } from '../turn';
+import { historyFor } from './team';
+import { mentionedMember } from '../activity';
+import { confirmChange } from '../confirmation';
+import { isDomainError, sendCard, sendRefusal, sendText } from '../replies';
+import { refusal, showPatient } from '../views';
+import { sendPatientCard } from '../redraw';
+import { type Turn } from '../turn';
 import { journal } from '../journal';
 
 /** Commands that act on one patient named by number or part of the name. */
@@ -45,7 +50,7 @@ export async function runOnPatient(turn: Turn, patient: Patient, command: Pendin
         return confirmChange(turn, await patients.addNote(teamId, actor, patient.id, command.text, origin), 'done.noteAdded');
       case 'set': {
         // `set clinician #12 @Dre Lavoie`: the person named follows the patient too.
-        const clinician = command.field === 'clinician' ? await mentionedMember(turn) : undefined;
+        const clinician = command.field === 'clinician' ? await mentionedMember(turn.context, turn.log) : undefined;
         if (clinician) return confirmChange(turn, await patients.assignClinician(teamId, actor, patient.id, clinician.actor, origin), 'done.updated');
         const value = command.value.replace(/<\/?at>/g, '');
         return confirmChange(turn, await patients.setField(teamId, actor, patient.id, command.field, value, origin), 'done.updated', [command.field]);

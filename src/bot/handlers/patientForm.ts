@@ -5,7 +5,10 @@ import { t } from '../../i18n/messages';
 import { DomainError, DuplicatePatientError } from '../../domain/errors';
 import { EDITABLE_FIELDS, type EditableField } from '../../domain/patient';
 import { createInput, patientRef, updateInput } from '../cardData';
-import { forEveryone, forTapper, notice, refusal, showForm, showPatient, type Turn, writtenDates } from '../turn';
+import { forEveryone, forTapper } from '../replies';
+import { notice, refusal, showForm, showPatient } from '../views';
+import { type Turn } from '../turn';
+import { writtenDates } from '../confirmation';
 import type { CardHandler } from './cardHandler';
 
 /** The fields the form sent (the team's fields); the others are left as they are. */

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { messageCard } from '../../cards/helpCard';
 import { purgePage, purgePreviewCard } from '../../cards/purgeCard';
 import type { AdaptiveCard, Notice } from '../../cards/adaptive';
-import { forEveryone, forTapper, isDomainError, notice, refusal, sendCard, sendRefusal, type Turn } from '../turn';
+import { forEveryone, forTapper, isDomainError, sendCard, sendRefusal } from '../replies';
+import { notice, refusal } from '../views';
+import { type Turn } from '../turn';
 import { journal } from '../journal';
 import type { CardHandler } from './cardHandler';
 

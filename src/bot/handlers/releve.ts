@@ -5,7 +5,8 @@ import { journal } from '../journal';
 import { parseShiftTimes } from '../../domain/releve';
 import { isSuperuser } from '../../domain/team';
 import { plain } from '../../cards/adaptive';
-import { forEveryone, forTapper, isDomainError, sendCard, sendRefusal, sendText, type Turn } from '../turn';
+import { forEveryone, forTapper, isDomainError, sendCard, sendRefusal, sendText } from '../replies';
+import { type Turn } from '../turn';
 import type { CardHandler } from './cardHandler';
 
 /** One journal record naming the patients of the page shown (no record, no display). */

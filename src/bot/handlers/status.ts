@@ -2,7 +2,8 @@ import { inactiveFormCard } from '../../cards/formCards';
 import { INACTIVE_REASONS, type InactiveReason } from '../../domain/patient';
 import { inactiveInput, patientRef } from '../cardData';
 import { journal } from '../journal';
-import { forEveryone, forTapper, notice, showPatient } from '../turn';
+import { forEveryone, forTapper } from '../replies';
+import { notice, showPatient } from '../views';
 import type { CardHandler } from './cardHandler';
 
 export const openInactiveForm: CardHandler = async (turn, data) => {

@@ -1,11 +1,13 @@
-import { TeamsInfo } from 'botbuilder';
 import { z } from 'zod';
 import { settingsFormCard } from '../../cards/formCards';
 import { historyCard, HISTORY_PAGE_SIZE } from '../../cards/historyCard';
 import { DomainError } from '../../domain/errors';
 import { EDITABLE_FIELDS } from '../../domain/patient';
 import { requireSuperuser, type SettingsInput } from '../../domain/team';
-import { forTapper, isDomainError, notice, refusal, sendCard, sendRefusal, sendText, type Turn } from '../turn';
+import { forTapper, isDomainError, sendCard, sendRefusal, sendText } from '../replies';
+import { notice, refusal } from '../views';
+import { type Turn } from '../turn';
+import { mentionedMember } from '../activity';
 import { journal } from '../journal';
 import type { CardHandler } from './cardHandler';
 
@@ -45,26 +47,8 @@ export const saveSettings: CardHandler = async (turn, data) => {
   }
 };
 
-/** The person named by the command's @mention (other than the bot), as Teams knows them. */
-export async function mentionedMember(turn: Turn) {
-  const activity = turn.context.activity;
-  const mention = (activity.entities ?? []).find(
-    (entity) => entity.type === 'mention' && entity.mentioned?.id && entity.mentioned.id !== activity.recipient.id,
-  );
-  if (!mention) return undefined;
-  try {
-    const member = await TeamsInfo.getMember(turn.context, mention.mentioned.id);
-    const tenant = activity.conversation.tenantId;
-    const guest = member.userRole === 'guest' || Boolean(member.tenantId && tenant && member.tenantId !== tenant);
-    return { actor: { id: member.aadObjectId ?? member.id, name: member.name ?? mention.mentioned.name ?? '', mri: member.id }, guest };
-  } catch (error) {
-    turn.log.warn({ err: error }, 'could not look up the mentioned member');
-    return null;
-  }
-}
-
 export async function changeSuperuser(turn: Turn, grant: boolean): Promise<void> {
-  const member = await mentionedMember(turn);
+  const member = await mentionedMember(turn.context, turn.log);
   if (member === undefined) return sendText(turn, grant ? 'usage.grant' : 'usage.revoke');
   if (member === null) return sendText(turn, 'error.memberUnknown');
   try {

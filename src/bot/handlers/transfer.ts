@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { type Activity, type FileConsentCardResponse, MessageFactory } from 'botbuilder';
+import { type FileConsentCardResponse, MessageFactory } from 'botbuilder';
 import { z } from 'zod';
 import { executeAction, VERBS } from '../../cards/adaptive';
 import { fileConsentCard, fileInfoCard, teamLabel, transferCard } from '../../cards/transferCards';
@@ -14,27 +14,15 @@ import type { AdministeredTeam } from '../../domain/ports';
 import { t } from '../../i18n/messages';
 import { READ_DEFAULTS } from '../../transfer/readRows';
 import { exportTeam, importIntoTeam, importReportLines } from '../../transfer/teamImport';
-import { forTapper, sendCard, sendRefusal, sendText, type Turn } from '../turn';
+import { forTapper, sendCard, sendRefusal, sendText } from '../replies';
+import { type Turn } from '../turn';
+import type { SharedFile } from '../activity';
 import { journal } from '../journal';
 import type { CardHandler } from './cardHandler';
-
-const FILE_DOWNLOAD = 'application/vnd.microsoft.teams.file.download.info';
-
-interface SharedFile {
-  url: string;
-  name: string;
-}
 
 const fileRef = z.object({ url: z.string().url().max(4000), name: z.string().min(1).max(200) });
 const teamChoice = z.object({ teamId: z.string().min(1).max(200) });
 const importChoice = teamChoice.extend({ file: fileRef, skipInvalid: z.boolean().optional() });
-
-/** The file a person attached in the personal chat (Teams gives a pre-authorised download URL). */
-export function attachedFile(activity: Activity): SharedFile | undefined {
-  const attachment = activity.attachments?.find((a) => a.contentType === FILE_DOWNLOAD);
-  const url = (attachment?.content as { downloadUrl?: unknown } | undefined)?.downloadUrl;
-  return typeof url === 'string' && attachment?.name ? { url, name: attachment.name } : undefined;
-}
 
 /**
  * Only Teams' own file storage is fetched in production (the URL comes back in card data);
