@@ -2,7 +2,7 @@ import { Application, type TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { type Verb, VERBS } from '../cards/adaptive';
 import { createPatient, openAddForm, openEditForm, updatePatient } from './handlers/patientForm';
-import { openPatient, pagelist, pickPatient, showFollowing, showHelp } from './handlers/browse';
+import { openPatient, pageList, pickPatient, showFollowing, showHelp } from './handlers/browse';
 import { type CardHandler, guarded } from './handlers/cardHandler';
 import { acknowledgeAlert } from './handlers/alerts';
 import { flagPatient, followPatient, openFlagForm, unflagPatient, unfollowPatient } from './handlers/flags';
@@ -26,7 +26,7 @@ import { updatePostedCard } from './redraw';
 /** Card verbs and their handlers: the one place that says what each button does. */
 const CARD_ROUTES: Record<Verb, CardHandler> = {
   [VERBS.open]: openPatient,
-  [VERBS.listPage]: pagelist,
+  [VERBS.listPage]: pageList,
   [VERBS.following]: showFollowing,
   [VERBS.runSuggestion]: runSuggestion,
   [VERBS.pick]: pickPatient,

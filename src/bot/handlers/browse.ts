@@ -48,7 +48,7 @@ export const openPatient: CardHandler = async (turn, data) => {
   return forTapper(await showPatient(turn, patient, undefined, open ? input.alertId : undefined));
 };
 
-export const pagelist: CardHandler = async (turn, data) => {
+export const pageList: CardHandler = async (turn, data) => {
   const input = listPageInput.parse(data);
   return forTapper(await listFor(turn, input.filter, input, input.page));
 };

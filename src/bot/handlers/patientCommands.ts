@@ -7,7 +7,7 @@ import { type Command } from '../commandParser';
 import { historyFor } from './team';
 import { mentionedMember } from '../activity';
 import { confirmChange } from '../confirmation';
-import { isDomainError, sendCard, sendRefusal, sendText } from '../replies';
+import { isDomainError, sendCard, sendText } from '../replies';
 import { refusal, showPatient } from '../views';
 import { sendPatientCard } from '../redraw';
 import { type Turn } from '../turn';
@@ -90,11 +90,6 @@ export async function handlePatientCommand(turn: Turn, command: PatientCommand):
     await journal(turn, 'listViewed', resolution.candidates);
     return sendCard(turn, choiceCard(command.ref, resolution.candidates, pending, turn.lang));
   }
-  try {
-    if (pending.kind === 'show') return await sendPatientCard(turn, resolution.patient, await showPatient(turn, resolution.patient));
-    await sendCard(turn, await runOnPatient(turn, resolution.patient, pending, resolution.etag));
-  } catch (error) {
-    if (!isDomainError(error)) throw error;
-    await sendRefusal(turn, error);
-  }
+  if (pending.kind === 'show') return sendPatientCard(turn, resolution.patient, await showPatient(turn, resolution.patient));
+  await sendCard(turn, await runOnPatient(turn, resolution.patient, pending, resolution.etag));
 }
