@@ -12,7 +12,7 @@ import pino from 'pino';
 import { systemClock } from '../src/domain/patientService';
 import type { ChannelAddress } from '../src/domain/ports';
 import { AlertDispatcher } from '../src/notifications/dispatcher';
-import type { Messenger } from '../src/notifications/messenger';
+import type { Messenger } from '../src/notifications/alertSender';
 import { EMPTY_WINDOW, paceWait, recordSend } from '../src/notifications/pacer';
 import { CosmosAlertRepository } from '../src/store/cosmosAlertRepository';
 import { type LocalCosmos, startLocalCosmos } from '../src/store/localCosmos';

@@ -12,7 +12,7 @@ import { hoursWindow, ReleveService } from '../src/domain/releve';
 import { createCosmosClient, openContainer } from '../src/store/cosmos';
 import { CosmosPatientRepository } from '../src/store/cosmosPatientRepository';
 import { CosmosReleveRepository } from '../src/store/cosmosReleveRepository';
-import { fixedClock } from '../test/support/mothers';
+import { fixedClock } from '../test/support/fixtures';
 import { CosmosProcess } from './cosmosServer';
 
 const TEAM = '19:bench-releve@thread.tacv2';

@@ -4,8 +4,10 @@ import { BotAdapter } from './bot/adapter';
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { Logger } from 'pino';
 import { createApp } from './bot/app';
-import { BotMessenger } from './bot/messenger';
-import { type BotDeps, ChannelBook, PostedCards } from './bot/turn';
+import { BotMessenger } from './bot/connectorMessenger';
+import { ChannelBook } from './bot/channels';
+import { PostedCards } from './bot/postedCards';
+import type { BotDeps } from './bot/deps';
 import { type AlertPolicy, DEFAULT_ALERT_POLICY } from './domain/alerts';
 import { AlertDispatcher, type DispatcherOptions } from './notifications/dispatcher';
 import { CosmosAlertRepository } from './store/cosmosAlertRepository';
@@ -28,7 +30,7 @@ import { ReleveJob } from './jobs/releveJob';
 import { CosmosLeaseStore } from './store/cosmosLeases';
 import { CosmosTeamDirectory, EVERY_TEAM } from './store/cosmosRegistry';
 import { CosmosReleveRepository } from './store/cosmosReleveRepository';
-import { ALERT_LANG } from './bot/messenger';
+import { ALERT_LANG } from './bot/connectorMessenger';
 
 export interface StartOptions {
   /** Extra Bot Framework authentication settings (another cloud's OpenID metadata, or a test's). */

@@ -2,27 +2,31 @@ import { Application, type TeamsAdapter, TurnState } from '@microsoft/teams-ai';
 import { CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { type Verb, VERBS } from '../cards/adaptive';
 import { createPatient, openAddForm, openEditForm, updatePatient } from './handlers/patientForm';
-import { openPatient, pagelist, pickPatient, showFollowing, showHelp } from './handlers/browse';
+import { openPatient, pageList, pickPatient, showFollowing, showHelp } from './handlers/browse';
 import { type CardHandler, guarded } from './handlers/cardHandler';
 import { acknowledgeAlert } from './handlers/alerts';
 import { flagPatient, followPatient, openFlagForm, unflagPatient, unfollowPatient } from './handlers/flags';
 import { openNoteForm, saveNote } from './handlers/notes';
 import { openInactiveForm, setActive, setInactive } from './handlers/status';
 import { excludeFromPurge, pagePurgePreview } from './handlers/purge';
-import { attachedFile, checkImportForTeam, confirmImport, exportForTeam, handleAttachedFile, uploadExport } from './handlers/transfer';
+import { checkImportForTeam, confirmImport, exportForTeam, handleAttachedFile, uploadExport } from './handlers/transfer';
 import { pageHistory, saveSettings } from './handlers/team';
 import { acknowledgeReleve, pageReleve } from './handlers/releve';
 import { handleText, runSuggestion } from './handlers/text';
 import { messageCard } from '../cards/helpCard';
 import { pageJournal } from './handlers/journal';
 import { t } from '../i18n/messages';
-import { channelAddress } from './messenger';
-import { type BotDeps, notice, sendPlainText, sendText, turnOf, updatePostedCard } from './turn';
+import { attachedFile, channelAddress, tenantOf } from './activity';
+import { type BotDeps } from './deps';
+import { notice } from './views';
+import { sendPlainText, sendText } from './replies';
+import { turnOf } from './turn';
+import { updatePostedCard } from './redraw';
 
 /** Card verbs and their handlers: the one place that says what each button does. */
 const CARD_ROUTES: Record<Verb, CardHandler> = {
   [VERBS.open]: openPatient,
-  [VERBS.listPage]: pagelist,
+  [VERBS.listPage]: pageList,
   [VERBS.following]: showFollowing,
   [VERBS.runSuggestion]: runSuggestion,
   [VERBS.pick]: pickPatient,
@@ -69,8 +73,7 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
     const activity = context.activity;
     // The SDK's submit routes read `value[verb]`: a null value would throw there instead of being refused.
     if (activity.value === null) activity.value = {};
-    const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
-    if (deps.tenantAllowed(tenantId)) return true;
+    if (deps.tenantAllowed(tenantOf(activity))) return true;
     const turn = turnOf(context, deps);
     turn.log.warn({ event: 'tenant-refused' }, 'request from a tenant that is not served');
     const text = t(turn.lang, 'error.tenantRefused');

@@ -1,5 +1,6 @@
 import { type EditableField, type FlagLevel, inactiveReasonOf, type InactiveReason } from '../domain/patient';
 import type { ListFilter } from '../domain/ports';
+import { fieldOfWord } from '../domain/fieldWords';
 import { fold } from '../domain/text';
 
 /** What a person typed, understood in French or English. Values keep the person's own spelling. */
@@ -48,20 +49,6 @@ export type UsageTopic =
   | 'history'
   | 'journal'
   | 'releve';
-
-const FIELD_WORDS: Record<string, EditableField> = {
-  room: 'room', unit: 'room', bed: 'room', chambre: 'room', unite: 'room', lit: 'room',
-  dob: 'dateOfBirth', birthdate: 'dateOfBirth', birth: 'dateOfBirth', naissance: 'dateOfBirth', ddn: 'dateOfBirth',
-  file: 'fileNumber', mrn: 'fileNumber', dossier: 'fileNumber', ramq: 'fileNumber', nam: 'fileNumber',
-  reason: 'reason', motif: 'reason', raison: 'reason',
-  phone: 'phone', tel: 'phone', telephone: 'phone',
-  clinician: 'clinician', responsible: 'clinician', responsable: 'clinician', clinicien: 'clinician', clinicienne: 'clinician',
-  address: 'address', adresse: 'address', domicile: 'address',
-  pti: 'ptiDate', ptidate: 'ptiDate',
-  allergy: 'allergy', allergies: 'allergy', allergie: 'allergy',
-  code: 'codeStatus', codestatus: 'codeStatus', niveau: 'codeStatus', nds: 'codeStatus',
-  family: 'familyContact', contact: 'familyContact', proche: 'familyContact', famille: 'familyContact',
-};
 
 const LIST_WORDS: Record<string, ListFilter> = {
   active: 'active', actifs: 'active', actif: 'active',
@@ -160,7 +147,7 @@ function note(rest: Token[], text: string): Command {
 
 function set(rest: Token[], text: string): Command {
   const [fieldToken, ref, ...value] = rest;
-  const field = fieldToken ? FIELD_WORDS[fieldToken.word] : undefined;
+  const field = fieldToken ? fieldOfWord(fieldToken.word) : undefined;
   const newValue = restOf(value, text);
   return field && ref && newValue ? { kind: 'set', field, ref: ref.raw, value: newValue } : { kind: 'usage', command: 'set' };
 }

@@ -1,6 +1,6 @@
-import type { Activity } from 'botbuilder';
-import { type AccessKind, type AccessPlace, type AccessRecord, accessRecord, needsRecord } from '../domain/journal';
+import { type AccessKind, accessRecord, needsRecord } from '../domain/journal';
 import type { Actor, Patient } from '../domain/patient';
+import { placeOf } from './activity';
 import type { Turn } from './turn';
 
 const JOURNALED = Symbol('journaled');
@@ -11,15 +11,6 @@ export class JournalUnavailableError extends Error {
     super('access journal unavailable', { cause });
     this.name = 'JournalUnavailableError';
   }
-}
-
-const PLACES: Record<string, AccessPlace> = { channel: 'channel', groupChat: 'groupChat', personal: 'personalChat' };
-
-/** Where the activity happened: the team channel (its id), a group chat or the personal chat. */
-export function placeOf(activity: Activity): AccessRecord['where'] {
-  const place = PLACES[activity.conversation?.conversationType ?? ''] ?? 'channel';
-  const channelId = (activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
-  return place === 'channel' ? { place, ...(channelId && { id: channelId }) } : { place, id: activity.conversation.id };
 }
 
 /**

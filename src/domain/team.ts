@@ -2,6 +2,7 @@ import { DomainError } from './errors';
 import { type Actor, EDITABLE_FIELDS, type EditableField } from './patient';
 import { DEFAULT_JOURNAL_RETENTION_MONTHS, JOURNAL_RETENTION_MAX, JOURNAL_RETENTION_MIN } from './journal';
 import type { ShiftSchedule } from './releve';
+import { DEFAULT_RETENTION_MONTHS } from './retention';
 import { cleanText } from './text';
 
 /** The fields every team starts with; the others are switched on in the settings. */
@@ -31,7 +32,7 @@ export interface TeamSettings {
 
 export function defaultSettings(firstUser: Actor): TeamSettings {
   return {
-    retentionMonths: 24,
+    retentionMonths: DEFAULT_RETENTION_MONTHS,
     journalRetentionMonths: DEFAULT_JOURNAL_RETENTION_MONTHS,
     reminderIntervalMinutes: 2,
     fields: Object.fromEntries(EDITABLE_FIELDS.map((field) => [field, { enabled: DEFAULT_FIELDS.includes(field) }])) as Record<

@@ -15,7 +15,7 @@ import { AlreadyExistsError, ConcurrentEditError, DomainError } from '../domain/
 import type { Actor } from '../domain/patient';
 import type { Clock } from '../domain/patientService';
 import type { AlertLane, AlertRepository, ChannelAddress, Versioned } from '../domain/ports';
-import { DeadlineError, GoneError, type Messenger, tenantOf, ThrottledError } from './messenger';
+import { DeadlineError, GoneError, type Messenger, tenantOf, ThrottledError } from './alertSender';
 import { EMPTY_WINDOW, paceWait, recordSend, settleSend, TenantLimiter } from './pacer';
 
 export interface DispatcherLog {

@@ -6,6 +6,7 @@
  * in either language and any order. Plain TypeScript: no Cosmos, no botbuilder.
  */
 import { EDITABLE_FIELDS, FIELD_MAX, NAME_MAX, type EditableField, inactiveReasonOf, type InactiveReason, type PatientStatus } from '../domain/patient';
+import { FIELD_WORDS } from '../domain/fieldWords';
 import { fold } from '../domain/text';
 import { t, type Lang, type MessageKey } from '../i18n/messages';
 
@@ -105,23 +106,13 @@ export function header(key: ExportColumnKey, lang: Lang, labels: FieldLabels = {
 }
 
 /**
- * Other spellings accepted on import, besides both languages' headers: the short names of the
- * `set`/`modifier` command and common source-system headers. English `Reason` is the follow-up
+ * Other spellings accepted on import, besides both languages' headers: common source-system
+ * headers (the fields' ones are in src/domain/fieldWords.ts). English `Reason` is the follow-up
  * reason (as in `set reason`), never the inactive reason.
  */
-const ALIASES: Partial<Record<ExportColumnKey, string[]>> = {
+const ALIASES: Partial<Record<ExportColumnKey, readonly string[]>> = {
   name: ['nom complet', 'nom du patient', 'patient', 'full name', 'patient name'],
-  room: ['chambre', 'unité', 'chambre/unité', 'room', 'unit', 'room/unit'],
-  dateOfBirth: ['naissance', 'ddn', 'date naissance', 'dob', 'birth date', 'birthdate'],
-  fileNumber: ['dossier', 'n° de dossier', 'no de dossier', 'numéro de dossier', 'carte santé', 'file', 'file number', 'health card', 'health-card number'],
-  reason: ['motif', 'reason', 'reason for follow up'],
-  phone: ['tél', 'tél.', 'telephone', 'phone number'],
-  clinician: ['responsable', 'clinicien', 'clinicienne', 'clinician'],
-  address: ['adresse', 'address'],
-  ptiDate: ['pti', 'date pti', 'pti date'],
-  allergy: ['allergie', 'allergy'],
-  codeStatus: ['niveau d’intervention médicale', 'nim', 'code status'],
-  familyContact: ['proche', 'personne à joindre', 'contact', 'family'],
+  ...Object.fromEntries(EDITABLE_FIELDS.map((field) => [field, FIELD_WORDS[field].headers])),
   status: ['état', 'state'],
   inactiveReason: ['raison inactivité', 'motif d’inactivité', 'reason inactive', 'inactivity reason'],
   inactiveSince: ['inactif depuis', 'date inactivité', 'inactive date'],

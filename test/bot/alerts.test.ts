@@ -2,7 +2,7 @@ import { CosmosAlertRepository } from '../../src/store/cosmosAlertRepository';
 import { startLocalCosmos, type LocalCosmos } from '../../src/store/localCosmos';
 import { action, actionsOf, ALICE, BOB, BotHarness, cardOf, CHANNEL_A, type Person, textsOf } from '../support/botHarness';
 import { FakeConnector, type RecordedCall } from '../support/fakeConnector';
-import { fixedClock } from '../support/mothers';
+import { fixedClock } from '../support/fixtures';
 
 const CHLOE: Person = { id: '29:chloe', aadObjectId: 'aad-chloe', name: 'Chloé Roy', locale: 'fr-CA' };
 const MINUTE = 60_000;

@@ -1,5 +1,5 @@
 import { action, ALICE, BOB, BotHarness, cardOf, CHANNEL_B, rendered, textsOf } from '../support/botHarness';
-import { LONG_FRENCH_NAME } from '../support/mothers';
+import { LONG_FRENCH_NAME } from '../support/fixtures';
 
 const bot = new BotHarness();
 beforeAll(() => bot.start());

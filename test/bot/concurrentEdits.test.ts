@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import { type LocalCosmos, startLocalCosmos } from '../../src/store/localCosmos';
 import { ALICE, BOB, BotHarness, cardOf, textsOf, type TurnResult } from '../support/botHarness';
-import { TEAM_A } from '../support/mothers';
+import { TEAM_A } from '../support/fixtures';
 
 /**
  * Two bot instances on one local store, as two App Service instances on one Cosmos account:

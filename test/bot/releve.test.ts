@@ -1,5 +1,5 @@
 import { action, actionsOf, ALICE, BOB, BotHarness, cardOf, CHANNEL_A, CHANNEL_B, type Person, textsOf, type TurnResult } from '../support/botHarness';
-import { fixedClock } from '../support/mothers';
+import { fixedClock } from '../support/fixtures';
 
 const CHLOE: Person = { id: '29:chloe', aadObjectId: 'aad-chloe', name: 'Chloé Roy', locale: 'fr-CA' };
 const DAN: Person = { id: '29:dan', aadObjectId: 'aad-dan', name: 'Dan Night', locale: 'en-CA' };

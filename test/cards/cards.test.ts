@@ -12,7 +12,7 @@ import type { Patient } from '../../src/domain/patient';
 import type { Lang } from '../../src/i18n/messages';
 import { actionsOf, textsOf } from '../support/botHarness';
 import { cardSizeBytes, validateCard } from '../support/cardSchema';
-import { LONG_FRENCH_NAME, nurse, TEAM_A } from '../support/mothers';
+import { LONG_FRENCH_NAME, nurse, TEAM_A } from '../support/fixtures';
 import { phoneProblems } from '../support/renderCards';
 
 const NOW = new Date('2026-11-25T15:00:00.000Z');

@@ -13,7 +13,7 @@ import type { ListFilter } from '../../src/domain/ports';
 import type { Lang } from '../../src/i18n/messages';
 import { textsOf } from '../support/botHarness';
 import { cardSizeBytes, validateCard } from '../support/cardSchema';
-import { LONG_FRENCH_NAME, nurse, TEAM_A } from '../support/mothers';
+import { LONG_FRENCH_NAME, nurse, TEAM_A } from '../support/fixtures';
 import { renderCards, TEAMS_MOBILE_HOST_CONFIG } from '../support/renderCards';
 
 const NOW = new Date('2026-12-01T21:34:00.000Z');

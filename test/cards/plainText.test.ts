@@ -12,7 +12,7 @@ import type { Alert } from '../../src/domain/alerts';
 import type { Actor, Patient } from '../../src/domain/patient';
 import { defaultSettings } from '../../src/domain/team';
 import type { Lang } from '../../src/i18n/messages';
-import { TEAM_A } from '../support/mothers';
+import { TEAM_A } from '../support/fixtures';
 
 /**
  * Every card builder, fed hostile people's text in every slot that shows it: no TextBlock (which

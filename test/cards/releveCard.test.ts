@@ -5,7 +5,7 @@ import type { HistoryRecord } from '../../src/domain/history';
 import type { Lang } from '../../src/i18n/messages';
 import { actionsOf, textsOf } from '../support/botHarness';
 import { cardContractProblems } from '../support/cardContract';
-import { LONG_FRENCH_NAME, nurse, physician } from '../support/mothers';
+import { LONG_FRENCH_NAME, nurse, physician } from '../support/fixtures';
 import { phoneProblems } from '../support/renderCards';
 
 const WINDOW = { from: '2026-11-25T12:00:00.000Z', to: '2026-11-25T20:00:00.000Z' };

@@ -1,7 +1,7 @@
 import { DomainError } from '../../src/domain/errors';
 import { PatientService } from '../../src/domain/patientService';
 import { MemoryPatientRepository } from '../support/memoryRepository';
-import { fixedClock, nurse, physician, TEAM_A, TEAM_B } from '../support/mothers';
+import { fixedClock, nurse, physician, TEAM_A, TEAM_B } from '../support/fixtures';
 
 function setup() {
   const repo = new MemoryPatientRepository();

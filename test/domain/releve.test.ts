@@ -12,7 +12,7 @@ import {
   personalWindow,
   type RelevePatient,
 } from '../../src/domain/releve';
-import { nurse, physician } from '../support/mothers';
+import { nurse, physician } from '../support/fixtures';
 
 const iso = (d: Date) => d.toISOString();
 

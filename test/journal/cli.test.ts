@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { accessRecord } from '../../src/domain/journal';
 import { CosmosAccessJournal } from '../../src/store/cosmosAccessJournal';
 import { startTestCosmos, type TestCosmos } from '../support/cosmos';
-import { nurse, physician } from '../support/mothers';
+import { nurse, physician } from '../support/fixtures';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');

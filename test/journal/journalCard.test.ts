@@ -5,7 +5,7 @@ import { defaultSettings } from '../../src/domain/team';
 import type { Lang } from '../../src/i18n/messages';
 import { actionsOf, textsOf } from '../support/botHarness';
 import { cardContractProblems } from '../support/cardContract';
-import { LONG_FRENCH_NAME, nurse, TEAM_A } from '../support/mothers';
+import { LONG_FRENCH_NAME, nurse, TEAM_A } from '../support/fixtures';
 import { phoneProblems } from '../support/renderCards';
 
 const AT = Date.parse('2026-11-25T15:00:00.000Z');

@@ -8,7 +8,7 @@ import { CosmosPatientRepository } from '../../src/store/cosmosPatientRepository
 import { CosmosRetentionRepository } from '../../src/store/cosmosRetentionRepository';
 import { CosmosTeamRepository } from '../../src/store/cosmosTeamRepository';
 import { startTestCosmos, type TestCosmos } from '../support/cosmos';
-import { fixedClock, nurse, TEAM_A, TEAM_B } from '../support/mothers';
+import { fixedClock, nurse, TEAM_A, TEAM_B } from '../support/fixtures';
 
 const DAY = 24 * 60 * 60 * 1000;
 const T0 = new Date('2021-03-10T14:00:00.000Z');

@@ -4,7 +4,7 @@ import { accessRecord, DEFAULT_JOURNAL_RETENTION_MONTHS, journalCutoff, needsRec
 import { PatientService } from '../../src/domain/patientService';
 import { defaultSettings, journalRetention, updateSettings } from '../../src/domain/team';
 import { MemoryPatientRepository } from '../support/memoryRepository';
-import { fixedClock, nurse, physician, TEAM_A } from '../support/mothers';
+import { fixedClock, nurse, physician, TEAM_A } from '../support/fixtures';
 
 const NOW = new Date('2026-11-25T15:00:00.000Z');
 

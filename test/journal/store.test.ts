@@ -1,7 +1,7 @@
 import { type AccessRecord, accessRecord } from '../../src/domain/journal';
 import { CosmosAccessJournal } from '../../src/store/cosmosAccessJournal';
 import { startTestCosmos, type TestCosmos } from '../support/cosmos';
-import { nurse, physician, TEAM_A, TEAM_B } from '../support/mothers';
+import { nurse, physician, TEAM_A, TEAM_B } from '../support/fixtures';
 
 const START = Date.parse('2026-01-05T12:00:00.000Z');
 const MINUTE = 60_000;

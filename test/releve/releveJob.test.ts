@@ -13,7 +13,7 @@ import { CosmosReleveRepository } from '../../src/store/cosmosReleveRepository';
 import { CosmosTeamRepository } from '../../src/store/cosmosTeamRepository';
 import { textsOf } from '../support/botHarness';
 import { startTestCosmos, type TestCosmos } from '../support/cosmos';
-import { fixedClock, nurse, physician, TEAM_A, TEAM_B } from '../support/mothers';
+import { fixedClock, nurse, physician, TEAM_A, TEAM_B } from '../support/fixtures';
 
 const MINUTE = 60_000;
 const quiet = { info() {}, warn() {}, error() {} };

@@ -3,7 +3,7 @@ import type { PurgeCandidate } from '../../src/domain/retention';
 import type { Lang } from '../../src/i18n/messages';
 import { actionsOf, textsOf } from '../support/botHarness';
 import { cardSizeBytes, validateCard } from '../support/cardSchema';
-import { LONG_FRENCH_NAME } from '../support/mothers';
+import { LONG_FRENCH_NAME } from '../support/fixtures';
 import { phoneProblems } from '../support/renderCards';
 
 const RUN_AT = '2026-11-26T08:00:00.000Z';

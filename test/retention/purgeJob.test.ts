@@ -9,7 +9,7 @@ import { CosmosPatientRepository } from '../../src/store/cosmosPatientRepository
 import { CosmosRetentionRepository } from '../../src/store/cosmosRetentionRepository';
 import { CosmosTeamRepository } from '../../src/store/cosmosTeamRepository';
 import { startTestCosmos, type TestCosmos } from '../support/cosmos';
-import { fixedClock, nurse, physician, TEAM_A, TEAM_B } from '../support/mothers';
+import { fixedClock, nurse, physician, TEAM_A, TEAM_B } from '../support/fixtures';
 
 const DAY = 24 * 60 * 60 * 1000;
 /** Synthetic departure time of the patients below. */

@@ -1,7 +1,7 @@
 import { parseCommand } from '../../src/bot/commandParser';
 import { addMonths } from '../../src/domain/retention';
 import { action, actionsOf, ALICE, BOB, BotHarness, cardOf, CHANNEL_A, textsOf, type TurnResult } from '../support/botHarness';
-import { fixedClock } from '../support/mothers';
+import { fixedClock } from '../support/fixtures';
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -4,7 +4,7 @@ import { PatientService } from '../../src/domain/patientService';
 import { CosmosRetentionRepository } from '../../src/store/cosmosRetentionRepository';
 import { CosmosPatientRepository } from '../../src/store/cosmosPatientRepository';
 import { startTestCosmos, type TestCosmos } from '../support/cosmos';
-import { nurse, TEAM_A, TEAM_B } from '../support/mothers';
+import { nurse, TEAM_A, TEAM_B } from '../support/fixtures';
 
 let cosmos: TestCosmos;
 let repo: CosmosPatientRepository;

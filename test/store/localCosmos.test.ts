@@ -13,7 +13,7 @@ import { CosmosTeamRepository } from '../../src/store/cosmosTeamRepository';
 import { LocalStoreError, SAVE_DELAY_MS, SNAPSHOT_FORMAT, startLocalCosmos } from '../../src/store/localCosmos';
 import { ConcurrentEditError } from '../../src/domain/errors';
 import { startTestCosmos } from '../support/cosmos';
-import { nurse, TEAM_A } from '../support/mothers';
+import { nurse, TEAM_A } from '../support/fixtures';
 
 let dir: string;
 beforeEach(() => {

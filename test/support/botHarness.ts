@@ -4,7 +4,7 @@ import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config';
 import { type RunningBot, startBot, type StartOptions } from '../../src/main';
 import { FakeConnector, type RecordedCall } from './fakeConnector';
-import { TEAM_A } from './mothers';
+import { TEAM_A } from './fixtures';
 
 export interface Person {
   id: string;

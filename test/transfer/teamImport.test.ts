@@ -7,7 +7,7 @@ import { PatientService } from '../../src/domain/patientService';
 import { CosmosPatientRepository } from '../../src/store/cosmosPatientRepository';
 import { exportTeam, importIntoTeam, importReportLines } from '../../src/transfer/teamImport';
 import { startTestCosmos, type TestCosmos } from '../support/cosmos';
-import { fixedClock } from '../support/mothers';
+import { fixedClock } from '../support/fixtures';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');

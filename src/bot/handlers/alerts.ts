@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { alertCard } from '../../cards/alertCard';
-import { ALERT_LANG } from '../messenger';
+import { ALERT_LANG } from '../connectorMessenger';
 import { journal } from '../journal';
-import { forEveryone } from '../turn';
+import { forEveryone } from '../replies';
 import type { CardHandler } from './cardHandler';
 
 const ackInput = z.object({ alertId: z.string().min(1).max(100) });

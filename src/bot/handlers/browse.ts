@@ -4,7 +4,9 @@ import { followingCard, listCard, PAGE_SIZE } from '../../cards/listCard';
 import type { ListFilter, PageCursor } from '../../domain/ports';
 import { listPageInput, patientRef } from '../cardData';
 import { journal } from '../journal';
-import { forEveryone, forTapper, sendCard, type Turn, showPatient } from '../turn';
+import { forEveryone, forTapper, sendCard } from '../replies';
+import { type Turn } from '../turn';
+import { showPatient } from '../views';
 import type { CardHandler } from './cardHandler';
 import { pendingCommandSchema, runOnPatient } from './patientCommands';
 
@@ -46,7 +48,7 @@ export const openPatient: CardHandler = async (turn, data) => {
   return forTapper(await showPatient(turn, patient, undefined, open ? input.alertId : undefined));
 };
 
-export const pagelist: CardHandler = async (turn, data) => {
+export const pageList: CardHandler = async (turn, data) => {
   const input = listPageInput.parse(data);
   return forTapper(await listFor(turn, input.filter, input, input.page));
 };

@@ -1,6 +1,8 @@
 import { ZodError } from 'zod';
 import { messageCard } from '../../cards/helpCard';
-import { type CardReply, forTapper, isDomainError, notice, refusal, showPatient, technicalProblem, type Turn } from '../turn';
+import { type CardReply, forTapper, isDomainError, technicalProblem } from '../replies';
+import { notice, refusal, showPatient } from '../views';
+import { type Turn } from '../turn';
 
 export type CardHandler = (turn: Turn, data: unknown) => Promise<CardReply>;
 

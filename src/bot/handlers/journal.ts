@@ -4,10 +4,12 @@ import { JOURNAL_PAGE_SIZE, journalCard, type JournalSubject, shownPatients } fr
 import { type AccessedPatient, type AccessRecord, patientNamed } from '../../domain/journal';
 import { isSuperuser } from '../../domain/team';
 import { t } from '../../i18n/messages';
+import { mentionedMember } from '../activity';
 import { journal } from '../journal';
-import { forTapper, notice, sendCard, sendText, type Turn } from '../turn';
+import { forTapper, sendCard, sendText } from '../replies';
+import { notice } from '../views';
+import { type Turn } from '../turn';
 import type { CardHandler } from './cardHandler';
-import { mentionedMember } from './team';
 
 /** Members and guests are told who can see the journal: the team's superusers, by name. */
 async function refusedUnlessSuperuser(turn: Turn): Promise<{ names: string } | null> {
@@ -34,7 +36,7 @@ export async function sendJournal(turn: Turn, number: number | undefined): Promi
   // People's names in a chat message: plain text, never markdown.
   if (refused) return void (await turn.context.sendActivity({ type: 'message', text: t(turn.lang, 'journal.superuserOnly', refused), textFormat: 'plain' }));
   if (number !== undefined) return sendCard(turn, await journalPage(turn, { number }, undefined, 1));
-  const member = await mentionedMember(turn);
+  const member = await mentionedMember(turn.context, turn.log);
   if (member === undefined) return sendText(turn, 'usage.journal');
   if (member === null) return sendText(turn, 'error.memberUnknown');
   await sendCard(turn, await journalPage(turn, { person: { id: member.actor.id, name: member.actor.name } }, undefined, 1));

@@ -2,7 +2,8 @@ import { noteFormCard } from '../../cards/formCards';
 import { DomainError } from '../../domain/errors';
 import { noteInput, patientRef } from '../cardData';
 import { journal } from '../journal';
-import { forEveryone, forTapper, notice, refusal, showPatient } from '../turn';
+import { forEveryone, forTapper } from '../replies';
+import { notice, refusal, showPatient } from '../views';
 import type { CardHandler } from './cardHandler';
 
 export const openNoteForm: CardHandler = async (turn, data) => {
@@ -16,8 +17,8 @@ export const saveNote: CardHandler = async (turn, data) => {
   const { patients } = turn.deps;
   try {
     const result = await patients.addNote(turn.teamId, turn.actor, input.patientId, input.note, { requestId: input.requestId });
-    const done = notice(turn, 'done.noteAdded', 'Good', { number: result.patient.number });
-    return forEveryone(await showPatient(turn, result.patient, done));
+    const confirmation = notice(turn, 'done.noteAdded', 'Good', { number: result.patient.number });
+    return forEveryone(await showPatient(turn, result.patient, confirmation));
   } catch (error) {
     if (!(error instanceof DomainError) || (error.code !== 'noteRequired' && error.code !== 'noteTooLong')) throw error;
     const patient = await patients.get(turn.teamId, input.patientId);

@@ -4,8 +4,13 @@ import { inactiveFormCard } from '../../cards/formCards';
 import type { AdaptiveCard } from '../../cards/adaptive';
 import { EDITABLE_FIELDS, INACTIVE_REASONS, type Patient } from '../../domain/patient';
 import { type Command } from '../commandParser';
-import { historyFor, mentionedMember } from './team';
-import { confirmChange, isDomainError, refusal, sendCard, sendPatientCard, sendRefusal, sendText, showPatient, type Turn } from '../turn';
+import { historyFor } from './team';
+import { mentionedMember } from '../activity';
+import { confirmChange } from '../confirmation';
+import { isDomainError, sendCard, sendText } from '../replies';
+import { refusal, showPatient } from '../views';
+import { sendPatientCard } from '../redraw';
+import { type Turn } from '../turn';
 import { journal } from '../journal';
 
 /** Commands that act on one patient named by number or part of the name. */
@@ -45,7 +50,7 @@ export async function runOnPatient(turn: Turn, patient: Patient, command: Pendin
         return confirmChange(turn, await patients.addNote(teamId, actor, patient.id, command.text, origin), 'done.noteAdded');
       case 'set': {
         // `set clinician #12 @Dre Lavoie`: the person named follows the patient too.
-        const clinician = command.field === 'clinician' ? await mentionedMember(turn) : undefined;
+        const clinician = command.field === 'clinician' ? await mentionedMember(turn.context, turn.log) : undefined;
         if (clinician) return confirmChange(turn, await patients.assignClinician(teamId, actor, patient.id, clinician.actor, origin), 'done.updated');
         const value = command.value.replace(/<\/?at>/g, '');
         return confirmChange(turn, await patients.setField(teamId, actor, patient.id, command.field, value, origin), 'done.updated', [command.field]);
@@ -85,11 +90,6 @@ export async function handlePatientCommand(turn: Turn, command: PatientCommand):
     await journal(turn, 'listViewed', resolution.candidates);
     return sendCard(turn, choiceCard(command.ref, resolution.candidates, pending, turn.lang));
   }
-  try {
-    if (pending.kind === 'show') return await sendPatientCard(turn, resolution.patient, await showPatient(turn, resolution.patient));
-    await sendCard(turn, await runOnPatient(turn, resolution.patient, pending, resolution.etag));
-  } catch (error) {
-    if (!isDomainError(error)) throw error;
-    await sendRefusal(turn, error);
-  }
+  if (pending.kind === 'show') return sendPatientCard(turn, resolution.patient, await showPatient(turn, resolution.patient));
+  await sendCard(turn, await runOnPatient(turn, resolution.patient, pending, resolution.etag));
 }

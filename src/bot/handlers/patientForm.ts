@@ -5,7 +5,10 @@ import { t } from '../../i18n/messages';
 import { DomainError, DuplicatePatientError } from '../../domain/errors';
 import { EDITABLE_FIELDS, type EditableField } from '../../domain/patient';
 import { createInput, patientRef, updateInput } from '../cardData';
-import { forEveryone, forTapper, notice, refusal, showForm, showPatient, type Turn, writtenDates } from '../turn';
+import { forEveryone, forTapper } from '../replies';
+import { notice, refusal, showForm, showPatient } from '../views';
+import { type Turn } from '../turn';
+import { writtenDates } from '../confirmation';
 import type { CardHandler } from './cardHandler';
 
 /** The fields the form sent (the team's fields); the others are left as they are. */
@@ -48,9 +51,9 @@ export const createPatient: CardHandler = async (turn, data) => {
   try {
     const origin = { requestId: input.requestId, allowDuplicate: input.force };
     const result = await turn.deps.patients.add(turn.teamId, turn.actor, { name: input.name, fields: fieldsOf(input) }, origin);
-    const done = notice(turn, result.changed ? 'done.created' : 'done.alreadyCreated', 'Good', { number: result.patient.number });
-    done.text = [done.text, ...(await writtenDates(turn, result.patient, EDITABLE_FIELDS))].join(' ');
-    return forEveryone(await showPatient(turn, result.patient, done));
+    const confirmation = notice(turn, result.changed ? 'done.created' : 'done.alreadyCreated', 'Good', { number: result.patient.number });
+    confirmation.text = [confirmation.text, ...(await writtenDates(turn, result.patient, EDITABLE_FIELDS))].join(' ');
+    return forEveryone(await showPatient(turn, result.patient, confirmation));
   } catch (error) {
     if (error instanceof DuplicatePatientError) return forTapper(duplicateWarning(turn, error, { name: input.name, requestId: input.requestId, fields: fieldsOf(input) }));
     if (!isValidationError(error)) throw error;
@@ -75,9 +78,9 @@ export const updatePatient: CardHandler = async (turn, data) => {
       { name: input.name, fields: fieldsOf(input) },
       { expectedVersion: input.version },
     );
-    const done = result.changed ? notice(turn, 'done.updated', 'Good', { number: result.patient.number }) : notice(turn, 'done.unchanged', 'Default');
-    if (result.changed) done.text = [done.text, ...(await writtenDates(turn, result.patient, Object.keys(fieldsOf(input)) as EditableField[]))].join(' ');
-    return forEveryone(await showPatient(turn, result.patient, done));
+    const confirmation = result.changed ? notice(turn, 'done.updated', 'Good', { number: result.patient.number }) : notice(turn, 'done.unchanged', 'Default');
+    if (result.changed) confirmation.text = [confirmation.text, ...(await writtenDates(turn, result.patient, Object.keys(fieldsOf(input)) as EditableField[]))].join(' ');
+    return forEveryone(await showPatient(turn, result.patient, confirmation));
   } catch (error) {
     if (!isValidationError(error)) throw error;
     const patient = await patients.get(turn.teamId, input.patientId);

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { messageCard } from '../../cards/helpCard';
 import { purgePage, purgePreviewCard } from '../../cards/purgeCard';
 import type { AdaptiveCard, Notice } from '../../cards/adaptive';
-import { forEveryone, forTapper, isDomainError, notice, refusal, sendCard, sendRefusal, type Turn } from '../turn';
+import { forEveryone, forTapper, isDomainError, sendCard } from '../replies';
+import { notice, refusal } from '../views';
+import { type Turn } from '../turn';
 import { journal } from '../journal';
 import type { CardHandler } from './cardHandler';
 
@@ -17,27 +19,15 @@ async function previewCard(turn: Turn, page: number, shown?: Notice): Promise<Ad
 
 /** `purge preview` / `aperçu épuration`: superusers only; others get the refusal sentence. */
 export async function sendPurgePreview(turn: Turn): Promise<void> {
-  let card: AdaptiveCard;
-  try {
-    card = await previewCard(turn, 1);
-  } catch (error) {
-    if (!isDomainError(error)) throw error;
-    await sendRefusal(turn, error);
-    return;
-  }
+  const card = await previewCard(turn, 1);
   turn.log.info({ event: 'purge-preview' }, 'purge preview shown');
   await sendCard(turn, card);
 }
 
-/** Previous / Next / Refresh on the preview. */
+/** Previous / Next / Refresh on the preview (a refusal comes back through `guarded`). */
 export const pagePurgePreview: CardHandler = async (turn, data) => {
   const input = pageInput.parse(data);
-  try {
-    return forTapper(await previewCard(turn, input.page));
-  } catch (error) {
-    if (!isDomainError(error)) throw error;
-    return forTapper(messageCard(refusal(turn, error), turn.lang));
-  }
+  return forTapper(await previewCard(turn, input.page));
 };
 
 /** Exclude: the patient is kept by every later purge; the posted preview is redrawn for everyone. */
@@ -46,8 +36,8 @@ export const excludeFromPurge: CardHandler = async (turn, data) => {
   try {
     const result = await turn.deps.retention.exclude(turn.teamId, await turn.settings(), turn.actor, input.patientId);
     turn.log.info({ event: 'purge-excluded', changed: result.changed }, 'patient excluded from the purge');
-    const done = notice(turn, 'done.purgeExcluded', 'Good', { number: result.patient.number });
-    return forEveryone(await previewCard(turn, input.page, done));
+    const confirmation = notice(turn, 'done.purgeExcluded', 'Good', { number: result.patient.number });
+    return forEveryone(await previewCard(turn, input.page, confirmation));
   } catch (error) {
     if (!isDomainError(error)) throw error;
     return forTapper(messageCard(refusal(turn, error), turn.lang));

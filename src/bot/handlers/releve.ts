@@ -5,7 +5,8 @@ import { journal } from '../journal';
 import { parseShiftTimes } from '../../domain/releve';
 import { isSuperuser } from '../../domain/team';
 import { plain } from '../../cards/adaptive';
-import { forEveryone, forTapper, isDomainError, sendCard, sendRefusal, sendText, type Turn } from '../turn';
+import { forEveryone, forTapper, sendCard, sendText } from '../replies';
+import { type Turn } from '../turn';
 import type { CardHandler } from './cardHandler';
 
 /** One journal record naming the patients of the page shown (no record, no display). */
@@ -15,14 +16,9 @@ function journalReleve(turn: Turn, view: ReleveView, page: number): Promise<void
 
 /** `relève` / `handoff` (since my last acknowledged one) and `relève 24h` (the last hours). */
 export async function sendReleve(turn: Turn, hours?: number): Promise<void> {
-  try {
-    const view = hours === undefined ? await turn.deps.releve.mine(turn.teamId, turn.actor) : await turn.deps.releve.lastHours(turn.teamId, hours);
-    await journalReleve(turn, view, 1);
-    await sendCard(turn, releveCard(view, 1, turn.lang));
-  } catch (error) {
-    if (!isDomainError(error)) throw error;
-    await sendRefusal(turn, error);
-  }
+  const view = hours === undefined ? await turn.deps.releve.mine(turn.teamId, turn.actor) : await turn.deps.releve.lastHours(turn.teamId, hours);
+  await journalReleve(turn, view, 1);
+  await sendCard(turn, releveCard(view, 1, turn.lang));
 }
 
 /** `relève heures 07:00 15:00 23:00` / `relève heures aucune`: superusers; others are told who can. */
@@ -31,15 +27,10 @@ export async function setShiftTimes(turn: Turn, none: boolean, words: string[]):
   if (!isSuperuser(settings, turn.actor.id)) {
     return sendText(turn, 'releve.scheduleRefused', { names: settings.superusers.map((s) => plain(s.name)).join(', ') });
   }
-  try {
-    const times = none ? [] : parseShiftTimes(words);
-    await turn.deps.teams.setShiftTimes(turn.teamId, turn.actor, times, turn.deps.clock.now());
-    turn.log.info({ event: 'releve-times-set', count: times.length }, 'relève shift times changed');
-    await sendText(turn, times.length ? 'done.shiftTimes' : 'done.shiftTimesNone', { times: times.join(', ') });
-  } catch (error) {
-    if (!isDomainError(error)) throw error;
-    await sendRefusal(turn, error);
-  }
+  const times = none ? [] : parseShiftTimes(words);
+  await turn.deps.teams.setShiftTimes(turn.teamId, turn.actor, times, turn.deps.clock.now());
+  turn.log.info({ event: 'releve-times-set', count: times.length }, 'relève shift times changed');
+  await sendText(turn, times.length ? 'done.shiftTimes' : 'done.shiftTimesNone', { times: times.join(', ') });
 }
 
 /** The window and language travel with the card (the domain checks the window); the team never does. */

@@ -2,7 +2,8 @@ import { inactiveFormCard } from '../../cards/formCards';
 import { INACTIVE_REASONS, type InactiveReason } from '../../domain/patient';
 import { inactiveInput, patientRef } from '../cardData';
 import { journal } from '../journal';
-import { forEveryone, forTapper, notice, showPatient } from '../turn';
+import { forEveryone, forTapper } from '../replies';
+import { notice, showPatient } from '../views';
 import type { CardHandler } from './cardHandler';
 
 export const openInactiveForm: CardHandler = async (turn, data) => {
@@ -25,13 +26,13 @@ export const setInactive: CardHandler = async (turn, data) => {
   }
   const origin = { expectedVersion: input.version, comment: input.comment };
   const result = await patients.setInactive(turn.teamId, turn.actor, input.patientId, input.reason, origin);
-  const done = notice(turn, 'done.inactive', 'Good', { number: result.patient.number });
-  return forEveryone(await showPatient(turn, result.patient, done));
+  const confirmation = notice(turn, 'done.inactive', 'Good', { number: result.patient.number });
+  return forEveryone(await showPatient(turn, result.patient, confirmation));
 };
 
 export const setActive: CardHandler = async (turn, data) => {
   const input = patientRef.parse(data);
   const result = await turn.deps.patients.setActive(turn.teamId, turn.actor, input.patientId, { expectedVersion: input.version });
-  const done = notice(turn, 'done.active', 'Good', { number: result.patient.number });
-  return forEveryone(await showPatient(turn, result.patient, done));
+  const confirmation = notice(turn, 'done.active', 'Good', { number: result.patient.number });
+  return forEveryone(await showPatient(turn, result.patient, confirmation));
 };

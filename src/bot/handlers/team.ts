@@ -1,24 +1,19 @@
-import { TeamsInfo } from 'botbuilder';
 import { z } from 'zod';
 import { settingsFormCard } from '../../cards/formCards';
 import { historyCard, HISTORY_PAGE_SIZE } from '../../cards/historyCard';
-import { DomainError } from '../../domain/errors';
 import { EDITABLE_FIELDS } from '../../domain/patient';
 import { requireSuperuser, type SettingsInput } from '../../domain/team';
-import { forTapper, isDomainError, notice, refusal, sendCard, sendRefusal, sendText, type Turn } from '../turn';
+import { forTapper, isDomainError, sendCard, sendText } from '../replies';
+import { notice, refusal } from '../views';
+import { type Turn } from '../turn';
+import { mentionedMember } from '../activity';
 import { journal } from '../journal';
 import type { CardHandler } from './cardHandler';
 
 /** `settings` / `paramètres`: superusers only. */
 export async function sendSettings(turn: Turn): Promise<void> {
   const settings = await turn.settings();
-  try {
-    requireSuperuser(settings, turn.actor);
-  } catch (error) {
-    if (!isDomainError(error)) throw error;
-    await sendRefusal(turn, error);
-    return;
-  }
+  requireSuperuser(settings, turn.actor);
   await sendCard(turn, settingsFormCard(settings, turn.teamId, turn.lang));
 }
 
@@ -45,37 +40,14 @@ export const saveSettings: CardHandler = async (turn, data) => {
   }
 };
 
-/** The person named by the command's @mention (other than the bot), as Teams knows them. */
-export async function mentionedMember(turn: Turn) {
-  const activity = turn.context.activity;
-  const mention = (activity.entities ?? []).find(
-    (entity) => entity.type === 'mention' && entity.mentioned?.id && entity.mentioned.id !== activity.recipient.id,
-  );
-  if (!mention) return undefined;
-  try {
-    const member = await TeamsInfo.getMember(turn.context, mention.mentioned.id);
-    const tenant = activity.conversation.tenantId;
-    const guest = member.userRole === 'guest' || Boolean(member.tenantId && tenant && member.tenantId !== tenant);
-    return { actor: { id: member.aadObjectId ?? member.id, name: member.name ?? mention.mentioned.name ?? '', mri: member.id }, guest };
-  } catch (error) {
-    turn.log.warn({ err: error }, 'could not look up the mentioned member');
-    return null;
-  }
-}
-
 export async function changeSuperuser(turn: Turn, grant: boolean): Promise<void> {
-  const member = await mentionedMember(turn);
+  const member = await mentionedMember(turn.context, turn.log);
   if (member === undefined) return sendText(turn, grant ? 'usage.grant' : 'usage.revoke');
   if (member === null) return sendText(turn, 'error.memberUnknown');
-  try {
-    if (grant) await turn.deps.teams.grant(turn.teamId, turn.actor, member.actor, member.guest);
-    else await turn.deps.teams.revoke(turn.teamId, turn.actor, member.actor.id);
-    turn.log.info({ event: grant ? 'superuser-granted' : 'superuser-revoked' }, 'team roles changed');
-    await sendText(turn, grant ? 'done.granted' : 'done.revoked', { name: member.actor.name });
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    await sendRefusal(turn, error);
-  }
+  if (grant) await turn.deps.teams.grant(turn.teamId, turn.actor, member.actor, member.guest);
+  else await turn.deps.teams.revoke(turn.teamId, turn.actor, member.actor.id);
+  turn.log.info({ event: grant ? 'superuser-granted' : 'superuser-revoked' }, 'team roles changed');
+  await sendText(turn, grant ? 'done.granted' : 'done.revoked', { name: member.actor.name });
 }
 
 const historyInput = z.object({ patientId: z.string().min(1).max(100), before: z.string().max(40).optional(), page: z.coerce.number().int().min(1).max(10000).default(1) });

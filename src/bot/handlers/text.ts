@@ -5,9 +5,13 @@ import { helpCard, messageCard } from '../../cards/helpCard';
 import { DuplicatePatientError } from '../../domain/errors';
 import { isSuperuser } from '../../domain/team';
 import { parseCommand, suggestCommand } from '../commandParser';
-import { forTapper, isDomainError, notice, sendCard, sendPatientCard, sendRefusal, sendText, showForm, showPatient, type Turn } from '../turn';
+import { forTapper, sendCard, sendText } from '../replies';
+import { notice, showForm, showPatient } from '../views';
+import { sendPatientCard } from '../redraw';
+import { type Turn } from '../turn';
 import { sendFollowing, sendList } from './browse';
 import type { CardHandler } from './cardHandler';
+import { guardedTyped } from './typedHandler';
 import { duplicateWarning } from './patientForm';
 import { handlePatientCommand } from './patientCommands';
 import { handleExport } from './transfer';
@@ -17,7 +21,7 @@ import { sendJournal } from './journal';
 import { sendReleve, setShiftTimes } from './releve';
 
 /** A typed command (the bot's @mention already removed), in French or English. */
-export async function handleText(turn: Turn, text: string): Promise<void> {
+export const handleText = guardedTyped(async (turn: Turn, text: string): Promise<void> => {
   const command = parseCommand(text);
   switch (command.kind) {
     case 'help': {
@@ -32,13 +36,11 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
       }
       try {
         const { patient } = await turn.deps.patients.add(turn.teamId, turn.actor, { name: command.name });
-        const done = notice(turn, 'done.created', 'Good', { number: patient.number });
-        return await sendPatientCard(turn, patient, await showPatient(turn, patient, done));
+        const confirmation = notice(turn, 'done.created', 'Good', { number: patient.number });
+        return await sendPatientCard(turn, patient, await showPatient(turn, patient, confirmation));
       } catch (error) {
-        if (error instanceof DuplicatePatientError) return await sendCard(turn, duplicateWarning(turn, error, { name: command.name, requestId: turn.deps.newId() }));
-        if (!isDomainError(error)) throw error;
-        await sendRefusal(turn, error);
-        return;
+        if (!(error instanceof DuplicatePatientError)) throw error;
+        return await sendCard(turn, duplicateWarning(turn, error, { name: command.name, requestId: turn.deps.newId() }));
       }
     case 'following':
       return sendFollowing(turn);
@@ -67,7 +69,7 @@ export async function handleText(turn: Turn, text: string): Promise<void> {
     default:
       return handlePatientCommand(turn, command);
   }
-}
+});
 
 /** Not understood: a known command close to it is offered with a button; otherwise the way to help. */
 async function answerUnknown(turn: Turn, text: string): Promise<void> {

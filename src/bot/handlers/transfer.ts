@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { type Activity, type FileConsentCardResponse, MessageFactory } from 'botbuilder';
+import { type FileConsentCardResponse, MessageFactory } from 'botbuilder';
 import { z } from 'zod';
 import { executeAction, VERBS } from '../../cards/adaptive';
 import { fileConsentCard, fileInfoCard, teamLabel, transferCard } from '../../cards/transferCards';
@@ -14,27 +14,16 @@ import type { AdministeredTeam } from '../../domain/ports';
 import { t } from '../../i18n/messages';
 import { READ_DEFAULTS } from '../../transfer/readRows';
 import { exportTeam, importIntoTeam, importReportLines } from '../../transfer/teamImport';
-import { forTapper, sendCard, sendRefusal, sendText, type Turn } from '../turn';
+import { forTapper, sendCard, sendText } from '../replies';
+import { type Turn } from '../turn';
+import type { SharedFile } from '../activity';
 import { journal } from '../journal';
 import type { CardHandler } from './cardHandler';
-
-const FILE_DOWNLOAD = 'application/vnd.microsoft.teams.file.download.info';
-
-interface SharedFile {
-  url: string;
-  name: string;
-}
+import { guardedTyped } from './typedHandler';
 
 const fileRef = z.object({ url: z.string().url().max(4000), name: z.string().min(1).max(200) });
 const teamChoice = z.object({ teamId: z.string().min(1).max(200) });
 const importChoice = teamChoice.extend({ file: fileRef, skipInvalid: z.boolean().optional() });
-
-/** The file a person attached in the personal chat (Teams gives a pre-authorised download URL). */
-export function attachedFile(activity: Activity): SharedFile | undefined {
-  const attachment = activity.attachments?.find((a) => a.contentType === FILE_DOWNLOAD);
-  const url = (attachment?.content as { downloadUrl?: unknown } | undefined)?.downloadUrl;
-  return typeof url === 'string' && attachment?.name ? { url, name: attachment.name } : undefined;
-}
 
 /**
  * Only Teams' own file storage is fetched in production (the URL comes back in card data);
@@ -68,8 +57,8 @@ async function withDownload<T>(turn: Turn, file: SharedFile, use: (filePath: str
   }
 }
 
-/** The teams the person administers, but not this personal chat's own list. */
-async function administered(turn: Turn): Promise<AdministeredTeam[]> {
+/** The teams where the person is a superuser, but not this personal chat's own list. */
+async function otherTeamsWhereSuperuser(turn: Turn): Promise<AdministeredTeam[]> {
   return (await turn.deps.teams.teamsAdministeredBy(turn.actor.id)).filter((team) => team.teamId !== turn.teamId);
 }
 
@@ -99,12 +88,12 @@ function chooseTeam(turn: Turn, teams: AdministeredTeam[], verb: typeof VERBS.im
 }
 
 /** A file attached in the personal chat: a superuser's start-up import. */
-export async function handleAttachedFile(turn: Turn, file: SharedFile): Promise<void> {
-  const teams = await administered(turn);
+export const handleAttachedFile = guardedTyped(async (turn: Turn, file: SharedFile): Promise<void> => {
+  const teams = await otherTeamsWhereSuperuser(turn);
   if (teams.length === 0) return sendText(turn, 'error.superuserOnly');
   if (teams.length > 1) return sendCard(turn, chooseTeam(turn, teams, VERBS.importCheck, { file }));
   await sendCard(turn, await checkImport(turn, teams[0]!.teamId, file));
-}
+});
 
 export const checkImportForTeam: CardHandler = async (turn, data) => {
   const input = importChoice.parse(data);
@@ -138,7 +127,7 @@ async function offerExport(turn: Turn, teamId: string) {
 
 /** `export` / `exporter` in the personal chat: superusers get their team's list as .xlsx. */
 export async function handleExport(turn: Turn): Promise<void> {
-  const teams = await administered(turn);
+  const teams = await otherTeamsWhereSuperuser(turn);
   if (teams.length === 0) return sendText(turn, 'error.superuserOnly');
   if (teams.length > 1) return sendCard(turn, chooseTeam(turn, teams, VERBS.exportTeam, {}));
   await turn.context.sendActivity(await offerExport(turn, teams[0]!.teamId));
@@ -151,32 +140,27 @@ export const exportForTeam: CardHandler = async (turn, data) => {
 };
 
 /** The person accepted the consent card: build the file, upload it to their OneDrive, show it. */
-export async function uploadExport(turn: Turn, response: FileConsentCardResponse): Promise<void> {
+export const uploadExport = guardedTyped(async (turn: Turn, response: FileConsentCardResponse): Promise<void> => {
   const context = response.context as { teamId?: unknown; name?: unknown } | undefined;
   const upload = response.uploadInfo;
   if (typeof context?.teamId !== 'string' || !upload?.uploadUrl || !upload.contentUrl) return sendText(turn, 'error.badCard');
+  const settings = await turn.deps.teams.administered(context.teamId, turn.actor);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'telesante-export-'));
   try {
-    const settings = await turn.deps.teams.administered(context.teamId, turn.actor);
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'telesante-export-'));
-    try {
-      const file = path.join(dir, 'export.xlsx');
-      const exported = await exportTeam(turn.deps.patients, settings, context.teamId, file, turn.lang);
-      const count = exported.length;
-      await journal(turn, 'export', exported, { teamId: context.teamId });
-      const size = (await stat(file)).size;
-      const put = await fetch(upload.uploadUrl, {
-        method: 'PUT',
-        headers: { 'Content-Length': String(size), 'Content-Range': `bytes 0-${size - 1}/${size}` },
-        body: await readFile(file),
-      });
-      if (!put.ok) throw new Error(`upload failed (${put.status})`);
-      turn.log.info({ event: 'export', teamId: context.teamId, count }, 'export to the personal chat');
-      await turn.context.sendActivity(MessageFactory.attachment(fileInfoCard(upload.name ?? String(context.name), upload.contentUrl, upload.uniqueId ?? '')));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    await sendRefusal(turn, error);
+    const file = path.join(dir, 'export.xlsx');
+    const exported = await exportTeam(turn.deps.patients, settings, context.teamId, file, turn.lang);
+    const count = exported.length;
+    await journal(turn, 'export', exported, { teamId: context.teamId });
+    const size = (await stat(file)).size;
+    const put = await fetch(upload.uploadUrl, {
+      method: 'PUT',
+      headers: { 'Content-Length': String(size), 'Content-Range': `bytes 0-${size - 1}/${size}` },
+      body: await readFile(file),
+    });
+    if (!put.ok) throw new Error(`upload failed (${put.status})`);
+    turn.log.info({ event: 'export', teamId: context.teamId, count }, 'export to the personal chat');
+    await turn.context.sendActivity(MessageFactory.attachment(fileInfoCard(upload.name ?? String(context.name), upload.contentUrl, upload.uniqueId ?? '')));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
-}
+});

@@ -7,21 +7,10 @@ import type { Alert, AlertPolicy } from '../domain/alerts';
 import type { ChannelAddress } from '../domain/ports';
 import type { Lang } from '../i18n/messages';
 import type { CardPoster } from '../jobs/releveJob';
-import { GoneError, type Messenger, ThrottledError } from '../notifications/messenger';
+import { GoneError, type Messenger, ThrottledError } from '../notifications/alertSender';
 
 /** Alerts are posted for a whole channel, in the network's first language. */
 export const ALERT_LANG: Lang = 'fr';
-
-/** The channel a team's alerts go to: the conversation reference of its last used channel, as a new post. */
-export function channelAddress(activity: Activity): ChannelAddress | null {
-  if (activity.conversation?.conversationType !== 'channel') return null;
-  const reference = TurnContext.getConversationReference(activity);
-  const channelId = (activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
-  // Without the ";messageid=" suffix a post starts a new thread in the channel.
-  const conversationId = channelId ?? reference.conversation?.id?.split(';')[0];
-  const { activityId: _activity, ...rest } = reference;
-  return { ...rest, conversation: { ...reference.conversation, id: conversationId } } as unknown as ChannelAddress;
-}
 
 function statusOf(error: unknown): number | undefined {
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
