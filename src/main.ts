@@ -12,7 +12,8 @@ import { CosmosAlertRepository } from './store/cosmosAlertRepository';
 import { type Config, tenantPolicy } from './config';
 import { TeamService } from './domain/teamService';
 import { CosmosTeamRepository } from './store/cosmosTeamRepository';
-import { type Clock, PatientService, systemClock } from './domain/patientService';
+import { type Clock, systemClock } from './domain/clock';
+import { PatientService } from './domain/patientService';
 import { langOf, t } from './i18n/messages';
 import { createServer } from './server';
 import { createCosmosClient, openContainer } from './store/cosmos';
@@ -116,7 +117,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     journal,
     log: logger.child({ component: 'purge' }),
   });
-  const retention = new RetentionService(retentionRepository, new CosmosPatientRepository(container), { clock, nextRun: () => purge.nextRunAt() });
+  const retention = new RetentionService(retentionRepository, patients, { nextRun: () => purge.nextRunAt() });
   const releveRepository = new CosmosReleveRepository(container);
   const releve = new ReleveService(releveRepository, clock);
   const releveJob = new ReleveJob(
