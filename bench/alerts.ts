@@ -9,7 +9,7 @@
  */
 import { CosmosClient, type CosmosClientOptions } from '@azure/cosmos';
 import pino from 'pino';
-import { systemClock } from '../src/domain/patientService';
+import { systemClock } from '../src/domain/clock';
 import type { ChannelAddress } from '../src/domain/ports';
 import { AlertDispatcher } from '../src/notifications/dispatcher';
 import type { Messenger } from '../src/notifications/alertSender';

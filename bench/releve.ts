@@ -7,7 +7,8 @@
  *   node -r @swc-node/register bench/releve.ts     (part of `npm run bench`; prints a `BENCH_JSON {...}` line)
  */
 import { releveCard, RELEVE_PAGE_SIZE } from '../src/cards/releveCard';
-import { type ImportedPatient, PatientService } from '../src/domain/patientService';
+import type { ImportedPatient } from '../src/domain/patientImport';
+import { PatientService } from '../src/domain/patientService';
 import { hoursWindow, ReleveService } from '../src/domain/releve';
 import { createCosmosClient, openContainer } from '../src/store/cosmos';
 import { CosmosPatientRepository } from '../src/store/cosmosPatientRepository';

@@ -15,7 +15,8 @@ import { type Config, tenantPolicy } from './config';
 import { TeamService } from './domain/teamService';
 import { CosmosTeamRepository } from './store/cosmosTeamRepository';
 import { CosmosHistoryRepository } from './store/cosmosHistoryRepository';
-import { type Clock, PatientService, systemClock } from './domain/patientService';
+import { PatientService } from './domain/patientService';
+import { type Clock, systemClock } from './domain/clock';
 import { langOf, t } from './i18n/messages';
 import { createServer } from './server';
 import { CosmosPatientRepository } from './store/cosmosPatientRepository';
@@ -116,7 +117,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
     journal,
     log: logger.child({ component: 'purge' }),
   });
-  const retention = new RetentionService(repositories.retention, repositories.patients, { clock, nextRun: () => purge.nextRunAt() });
+  const retention = new RetentionService(repositories.retention, patients, { nextRun: () => purge.nextRunAt() });
   const releve = new ReleveService(repositories.releve, clock);
   const releveJob = new ReleveJob(
     repositories.releve,

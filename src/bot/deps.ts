@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { TeamService } from '../domain/teamService';
-import type { Clock, PatientService } from '../domain/patientService';
+import type { Clock } from '../domain/clock';
+import type { PatientService } from '../domain/patientService';
 import type { AccessJournal, HistoryRepository } from '../domain/ports';
 import type { AlertDispatcher } from '../notifications/dispatcher';
 import type { RetentionService } from '../domain/retentionService';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Actor, EDITABLE_FIELDS, type Patient } from './patient';
 
 export type HistoryAction = 'create' | 'update' | 'note' | 'status' | 'flag' | 'follow' | 'import' | 'purge';
@@ -36,4 +37,8 @@ export function diffPatients(before: Patient | undefined, after: Patient): Field
   return Object.keys(now)
     .filter((field) => old[field] !== now[field])
     .map((field) => ({ field, ...(old[field] !== undefined && { old: old[field] }), ...(now[field] !== undefined && { new: now[field] }) }));
+}
+
+export function historyRecord(patientId: string, by: Actor, at: string, action: HistoryAction, changes: FieldChange[]): HistoryRecord {
+  return { id: randomUUID(), patientId, at, by, action, changes };
 }

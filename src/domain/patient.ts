@@ -248,6 +248,31 @@ export function patientIdOf(teamId: string, number: number): string {
   return createHash('sha256').update(`${teamId}\n#${number}`).digest('hex').slice(0, 32);
 }
 
+/** A patient as first written, under its allocated number: added by someone, or imported from the establishment's file. */
+export function newPatient(
+  teamId: string,
+  number: number,
+  input: { name: string; fields: PatientFields; status: PatientStatus; inactive?: Patient['inactive'] },
+  created: Stamp,
+): Patient {
+  return {
+    id: patientIdOf(teamId, number),
+    teamId,
+    number,
+    name: input.name,
+    ...input.fields,
+    status: input.status,
+    ...(input.inactive && { inactive: input.inactive }),
+    followers: [],
+    followerIds: [],
+    recentNotes: [],
+    noteCount: 0,
+    created,
+    updated: created,
+    version: 1,
+  };
+}
+
 /** What a patient adds to the list's counts (the filter buttons and the page header). */
 export interface ListCounts {
   active: number;

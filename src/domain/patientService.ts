@@ -1,8 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type AlertPolicy, DEFAULT_ALERT_POLICY, joinsAlert, mergeIntoAlert, needsAlert, newAlert } from './alerts';
-import { AlreadyExistsError, ConcurrentEditError, DomainError, DuplicatePatientError } from './errors';
-import { diffPatients, type HistoryAction, type HistoryRecord } from './history';
-import { type AccessedPatient, alertAccess } from './journal';
+import { type AlertPolicy, DEFAULT_ALERT_POLICY, needsAlert } from './alerts';
+import { type Clock, systemClock } from './clock';
+import { conditionalWrite, type ConflictPolicy, jitteredPause } from './conditionalWrite';
+import { AlreadyExistsError, DomainError, DuplicatePatientError } from './errors';
+import { diffPatients, type FieldChange, type HistoryAction, historyRecord } from './history';
+import type { AccessedPatient } from './journal';
+import { planAlert } from './outbox';
 import {
   type Actor,
   countsDelta,
@@ -10,9 +13,9 @@ import {
   isFollowing,
   type EditableField,
   type InactiveReason,
+  newPatient,
   type Note,
   type Patient,
-  patientIdOf,
   RECENT_NOTES_KEPT,
   validateField,
   validateFields,
@@ -23,27 +26,9 @@ import {
   withFollower,
   withoutFollower,
 } from './patient';
+import { type ImportedPatient, importPatients } from './patientImport';
+import { duplicatesOf, type Resolution, resolvePatient } from './patientLookup';
 import type { ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from './ports';
-import { fold } from './text';
-
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
-
-export type Resolution =
-  | { kind: 'found'; patient: Patient; etag?: string }
-  | { kind: 'none' }
-  | { kind: 'many'; candidates: Patient[] };
-
-/** A validated row of the establishment's file. */
-export interface ImportedPatient {
-  name: string;
-  fields: Partial<Record<EditableField, string>>;
-  status: Patient['status'];
-  inactive?: Patient['inactive'];
-}
 
 export interface MutationResult {
   patient: Patient;
@@ -61,9 +46,8 @@ export interface ChangeOrigin {
   current?: Versioned<Patient>;
 }
 
-export const CHOICE_LIMIT = 8;
 /** Enough for 50 writers on one patient from two instances (measured, README "Concurrent edits"). */
-const WRITE_ATTEMPTS = 30;
+const WRITE_CONFLICTS: ConflictPolicy = { attempts: 30, pause: jitteredPause(400) };
 
 export interface PatientServiceOptions {
   clock?: Clock;
@@ -101,26 +85,12 @@ export class PatientService {
       if (existing) return { patient: existing.value, changed: false };
     }
     if (!origin.allowDuplicate) {
-      const [duplicate] = await this.duplicatesOf(teamId, name, fields.fileNumber);
+      const [duplicate] = await duplicatesOf(this.repo, teamId, name, fields.fileNumber);
       if (duplicate) throw new DuplicatePatientError(duplicate, fields.fileNumber !== undefined && duplicate.fileNumber === fields.fileNumber);
     }
     const number = await this.repo.allocateNumber(teamId);
     const stamp = { by: actor, at: today.toISOString() };
-    const patient: Patient = {
-      id: patientIdOf(teamId, number),
-      teamId,
-      number,
-      name,
-      ...fields,
-      status: 'active',
-      followers: [],
-      followerIds: [],
-      recentNotes: [],
-      noteCount: 0,
-      created: stamp,
-      updated: stamp,
-      version: 1,
-    };
+    const patient = newPatient(teamId, number, { name, fields, status: 'active' }, stamp);
     const history = historyRecord(patient.id, actor, stamp.at, 'create', diffPatients(undefined, patient));
     try {
       return { patient: (await this.repo.create(patient, { history, requestKey })).value, changed: true };
@@ -132,39 +102,12 @@ export class PatientService {
     }
   }
 
-  /** `#12` / `12` is a number; anything else is a part of the name, accents and case ignored. */
-  async resolve(teamId: string, ref: string): Promise<Resolution> {
-    const number = /^#?\s*(\d{1,9})$/.exec(ref.trim());
-    if (number) {
-      const found = await this.repo.findByNumber(teamId, Number(number[1]));
-      return found ? { kind: 'found', patient: found.value, etag: found.etag } : { kind: 'none' };
-    }
-    const part = fold(ref);
-    if (!part) return { kind: 'none' };
-    const candidates = await this.repo.findByNamePart(teamId, part, CHOICE_LIMIT + 1);
-    if (candidates.length === 0) return { kind: 'none' };
-    const exact = candidates.filter((p) => fold(p.name) === part);
-    if (exact.length === 1 && exact[0]) return { kind: 'found', patient: exact[0] };
-    if (candidates.length === 1 && candidates[0]) return { kind: 'found', patient: candidates[0] };
-    return { kind: 'many', candidates: candidates.slice(0, CHOICE_LIMIT) };
+  resolve(teamId: string, ref: string): Promise<Resolution> {
+    return resolvePatient(this.repo, teamId, ref);
   }
 
   async get(teamId: string, id: string): Promise<Patient> {
     return (await this.read(teamId, id)).value;
-  }
-
-  /**
-   * Patients the team already has under this name (accents, case and spacing ignored) or this
-   * file number: adding one of them again is most often a mistake, so `add` asks first.
-   */
-  private async duplicatesOf(teamId: string, name: string, fileNumber?: string): Promise<Patient[]> {
-    const folded = fold(name);
-    const [byName, byFile] = await Promise.all([
-      folded ? this.repo.findByNamePart(teamId, folded, CHOICE_LIMIT + 1) : Promise.resolve([]),
-      fileNumber?.trim() ? this.repo.findByFileNumber(teamId, fileNumber.trim(), CHOICE_LIMIT) : Promise.resolve([]),
-    ]);
-    const found = [...byFile, ...byName.filter((p) => fold(p.name) === folded)];
-    return found.filter((p, i) => found.findIndex((q) => q.id === p.id) === i);
   }
 
   list(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {
@@ -221,13 +164,9 @@ export class PatientService {
     const noteId = origin.requestId ? idFromRequest(teamId, origin.requestId) : randomUUID();
     // A note is additive: a card that went stale meanwhile still adds it, so no version check.
     try {
-      return await this.mutate(teamId, actor, patientId, { current: origin.current }, 'note', (p) => p, (p, at) => ({
-        id: noteId,
-        patientId: p.id,
-        text,
-        by: actor,
-        at,
-      }));
+      return await this.mutate(teamId, actor, patientId, { current: origin.current }, 'note', (p) => p, {
+        note: (p, at) => ({ id: noteId, patientId: p.id, text, by: actor, at }),
+      });
     } catch (error) {
       if (error instanceof AlreadyExistsError) throw new DomainError('alreadySaved');
       throw error;
@@ -260,37 +199,9 @@ export class PatientService {
     });
   }
 
-  /**
-   * The team's start-up import: numbers allocated in one block, in file order, each patient with
-   * a history record "imported" by the person (or tool) that ran it. Rows arrive validated.
-   */
-  async importPatients(teamId: string, by: Actor, rows: ImportedPatient[]): Promise<AccessedPatient[]> {
-    if (rows.length === 0) return [];
-    const at = this.clock.now().toISOString();
-    const last = await this.repo.allocateNumbers(teamId, rows.length);
-    const entries = rows.map((row, index) => {
-      const number = last - rows.length + 1 + index;
-      const patient: Patient = {
-        id: patientIdOf(teamId, number),
-        teamId,
-        number,
-        name: row.name,
-        ...row.fields,
-        status: row.status,
-        ...(row.inactive && { inactive: row.inactive }),
-        followers: [],
-        followerIds: [],
-        recentNotes: [],
-        noteCount: 0,
-        created: { by, at },
-        updated: { by, at },
-        version: 1,
-      };
-      return { patient, history: historyRecord(patient.id, by, at, 'import', diffPatients(undefined, patient)) };
-    });
-    await this.repo.createMany(teamId, entries);
-    await this.repo.recordImport(teamId, { at, count: rows.length, by: by.name });
-    return entries.map(({ patient }) => ({ id: patient.id, number: patient.number }));
+  /** The team's start-up import (see importPatients). */
+  importPatients(teamId: string, by: Actor, rows: ImportedPatient[]): Promise<AccessedPatient[]> {
+    return importPatients(this.repo, teamId, by, rows, this.clock.now().toISOString());
   }
 
   all(teamId: string): Promise<Patient[]> {
@@ -339,6 +250,16 @@ export class PatientService {
     });
   }
 
+  /**
+   * Keeps the patient out of every later purge (the caller checked that a superuser asks):
+   * conditional on the ETag like any change, so a purge that already read the patient leaves it.
+   */
+  excludeFromPurge(teamId: string, actor: Actor, patientId: string): Promise<MutationResult> {
+    return this.mutate(teamId, actor, patientId, {}, 'purge', (p) => (p.purgeExcluded === true ? null : { ...p, purgeExcluded: true }), {
+      recorded: [{ field: 'purgeExcluded', new: 'true' }],
+    });
+  }
+
   followedBy(teamId: string, actorId: string, limit: number): Promise<Patient[]> {
     return this.repo.followedBy(teamId, actorId, limit);
   }
@@ -353,20 +274,19 @@ export class PatientService {
    * Applies a change on the latest stored patient, conditional on its ETag. A typed command
    * (no expected version) is re-applied on fresh data when another writer won; a card that
    * showed an older version is refused so that nobody overwrites a change they have not seen.
+   * `more.recorded`: changes kept in the history record only, that no alert announces.
    */
-  private async mutate(
+  private mutate(
     teamId: string,
     actor: Actor,
     patientId: string,
     origin: ChangeOrigin,
     action: HistoryAction,
     change: (patient: Patient, at: string) => Patient | null,
-    makeNote?: (patient: Patient, at: string) => Note,
+    more: { note?: (patient: Patient, at: string) => Note; recorded?: FieldChange[] } = {},
   ): Promise<MutationResult> {
-    let known = origin.current?.value.id === patientId ? origin.current : undefined;
-    for (let attempt = 1; ; attempt++) {
-      const current = known ?? (await this.read(teamId, patientId));
-      known = undefined;
+    const known = origin.current?.value.id === patientId ? origin.current : undefined;
+    return conditionalWrite(WRITE_CONFLICTS, () => this.read(teamId, patientId), async (current): Promise<MutationResult> => {
       const now = this.clock.now();
       const at = now.toISOString();
       const changed = change(current.value, at);
@@ -374,8 +294,8 @@ export class PatientService {
       if (origin.expectedVersion !== undefined && origin.expectedVersion !== current.value.version) {
         throw new DomainError('patientChanged');
       }
-      const note = makeNote?.(current.value, at);
-      const next: Patient = {
+      const note = more.note?.(current.value, at);
+      let next: Patient = {
         ...changed,
         ...(note && {
           recentNotes: [note, ...changed.recentNotes].slice(0, RECENT_NOTES_KEPT),
@@ -386,42 +306,22 @@ export class PatientService {
       };
       const changes = diffPatients(current.value, next);
       if (note) changes.push({ field: 'note', new: note.text });
-      const extras: WriteExtras = { note, history: historyRecord(next.id, actor, at, action, changes), countsDelta: countsDelta(current.value, next) };
-      const selfFollow = action === 'follow';
-      if (needsAlert(current.value, next, changes, actor, selfFollow)) {
+      let extras: WriteExtras = { note, countsDelta: countsDelta(current.value, next) };
+      if (needsAlert(current.value, next, changes, actor, action === 'follow')) {
         const latest = next.alerting?.latestId ? await this.repo.getAlert(teamId, next.alerting.latestId) : null;
-        if (latest && joinsAlert(latest.value, next, now, this.alertPolicy)) {
-          extras.mergedAlert = { value: mergeIntoAlert(latest.value, next, changes, actor, now), etag: latest.etag };
-        } else {
-          extras.newAlert = newAlert(randomUUID(), next, changes, actor, now);
-          next.alerting = { latestId: extras.newAlert.id };
-        }
-        // Posting (or redrawing) the alert communicates the change to the mentioned people.
-        extras.access = alertAccess(randomUUID(), (extras.newAlert ?? extras.mergedAlert?.value)!, actor, now);
+        const { patient, ...outbox } = planAlert(next, latest, changes, actor, now, this.alertPolicy, { alert: randomUUID(), access: randomUUID() });
+        next = patient;
+        extras = { ...extras, ...outbox };
       }
-      try {
-        const saved = (await this.repo.replace(next, current.etag, extras)).value;
-        if (extras.newAlert || extras.mergedAlert) this.onAlert(teamId);
-        return { patient: saved, changed: true };
-      } catch (error) {
-        if (!(error instanceof ConcurrentEditError)) throw error;
-        if (attempt >= WRITE_ATTEMPTS) throw new DomainError('concurrentEdit');
-        await pause(attempt);
-      }
-    }
+      extras.history = historyRecord(next.id, actor, at, action, [...changes, ...(more.recorded ?? [])]);
+      const saved = (await this.repo.replace(next, current.etag, extras)).value;
+      if (extras.newAlert || extras.mergedAlert) this.onAlert(teamId);
+      return { patient: saved, changed: true };
+    }, known);
   }
-}
-
-function historyRecord(patientId: string, by: Actor, at: string, action: HistoryAction, changes: HistoryRecord['changes']): HistoryRecord {
-  return { id: randomUUID(), patientId, at, by, action, changes };
 }
 
 /** The same request in the same team always yields the same id; another team's replay does not collide. */
 function idFromRequest(teamId: string, requestId: string): string {
   return createHash('sha256').update(`${teamId}\n${requestId}`).digest('hex').slice(0, 32);
-}
-
-/** Full jitter, growing to at most 400 ms: writers that lost together do not collide again. */
-function pause(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(400, 10 * 2 ** attempt)));
 }

@@ -1,13 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { ConcurrentEditError, DomainError } from './errors';
-import type { HistoryRecord } from './history';
-import type { Actor, Patient } from './patient';
-import type { Clock, MutationResult } from './patientService';
-import type { PatientRepository } from './ports';
+import type { Actor } from './patient';
+import type { MutationResult, PatientService } from './patientService';
 import type { PurgeCandidate, RetentionRepository } from './retention';
 import { requireSuperuser, type TeamSettings } from './team';
-
-const WRITE_ATTEMPTS = 5;
 
 /** Who the next run would purge, and when it runs. */
 export interface PurgePreview {
@@ -17,7 +11,6 @@ export interface PurgePreview {
 }
 
 export interface RetentionServiceOptions {
-  clock: Clock;
   /** When the next purge runs (the job knows its schedule and the last run). */
   nextRun: () => Promise<Date>;
 }
@@ -26,7 +19,7 @@ export interface RetentionServiceOptions {
 export class RetentionService {
   constructor(
     private readonly retention: Pick<RetentionRepository, 'candidates'>,
-    private readonly patients: Pick<PatientRepository, 'get' | 'replace'>,
+    private readonly patients: Pick<PatientService, 'excludeFromPurge'>,
     private readonly options: RetentionServiceOptions,
   ) {}
 
@@ -37,32 +30,9 @@ export class RetentionService {
     return { runAt, retentionMonths: settings.retentionMonths, patients };
   }
 
-  /**
-   * Keeps the patient out of every later purge, as a change like any other: conditional on the
-   * patient's ETag (a purge that already read the patient then leaves it), with its history record.
-   */
+  /** Keeps the patient out of every later purge, as a change like any other (PatientService's write path). */
   async exclude(teamId: string, settings: TeamSettings, actor: Actor, patientId: string): Promise<MutationResult> {
     requireSuperuser(settings, actor);
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.patients.get(teamId, patientId);
-      if (!current) throw new DomainError('patientNotFound');
-      if (current.value.purgeExcluded === true) return { patient: current.value, changed: false };
-      const at = this.options.clock.now().toISOString();
-      const next: Patient = { ...current.value, purgeExcluded: true, updated: { by: actor, at }, version: current.value.version + 1 };
-      const history: HistoryRecord = {
-        id: randomUUID(),
-        patientId,
-        at,
-        by: actor,
-        action: 'purge',
-        changes: [{ field: 'purgeExcluded', new: 'true' }],
-      };
-      try {
-        return { patient: (await this.patients.replace(next, current.etag, { history })).value, changed: true };
-      } catch (error) {
-        if (!(error instanceof ConcurrentEditError)) throw error;
-        if (attempt >= WRITE_ATTEMPTS) throw new DomainError('concurrentEdit');
-      }
-    }
+    return this.patients.excludeFromPurge(teamId, actor, patientId);
   }
 }

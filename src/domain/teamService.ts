@@ -1,9 +1,10 @@
+import { conditionalWrite, type ConflictPolicy } from './conditionalWrite';
 import { AlreadyExistsError, ConcurrentEditError, DomainError } from './errors';
 import type { Actor } from './patient';
 import type { TeamRepository, Versioned } from './ports';
 import { defaultSettings, grantSuperuser, revokeSuperuser, type SettingsInput, type TeamSettings, updateSettings, withShiftTimes } from './team';
 
-const WRITE_ATTEMPTS = 5;
+const WRITE_CONFLICTS: ConflictPolicy = { attempts: 5 };
 
 /** Who manages a team's list and how the list works. */
 export class TeamService {
@@ -78,17 +79,15 @@ export class TeamService {
     return found.value;
   }
 
-  private async change(teamId: string, by: Actor, apply: (settings: TeamSettings) => TeamSettings): Promise<TeamSettings> {
-    for (let attempt = 1; ; attempt++) {
-      await this.settings(teamId, by);
-      const current = (await this.repo.getSettings(teamId)) as Versioned<TeamSettings>;
-      const next = apply(current.value);
-      try {
-        return (await this.repo.saveSettings(teamId, next, current.etag)).value;
-      } catch (error) {
-        if (!(error instanceof ConcurrentEditError)) throw error;
-        if (attempt >= WRITE_ATTEMPTS) throw new DomainError('concurrentEdit');
-      }
-    }
+  /** Creates the settings first if need be (the first user becomes superuser), then applies `apply` conditionally. */
+  private change(teamId: string, by: Actor, apply: (settings: TeamSettings) => TeamSettings): Promise<TeamSettings> {
+    return conditionalWrite(
+      WRITE_CONFLICTS,
+      async () => {
+        await this.settings(teamId, by);
+        return (await this.repo.getSettings(teamId)) as Versioned<TeamSettings>;
+      },
+      async (current) => (await this.repo.saveSettings(teamId, apply(current.value), current.etag)).value,
+    );
   }
 }

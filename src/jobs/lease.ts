@@ -1,4 +1,4 @@
-import type { Clock } from '../domain/patientService';
+import type { Clock } from '../domain/clock';
 import type { Versioned } from '../domain/ports';
 import { leaseIsFree, type PurgeLease } from '../domain/retention';
 

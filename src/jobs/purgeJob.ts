@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { journalCutoff } from '../domain/journal';
-import type { Clock } from '../domain/patientService';
+import type { Clock } from '../domain/clock';
 import type { AccessJournal, TeamRepository } from '../domain/ports';
 import { journalRetention } from '../domain/team';
 import {

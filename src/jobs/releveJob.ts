@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AdaptiveCard } from '../cards/adaptive';
 import { releveCard, relevePage } from '../cards/releveCard';
 import { accessRecord } from '../domain/journal';
-import type { Clock } from '../domain/patientService';
+import type { Clock } from '../domain/clock';
 import type { AccessJournal, AlertRepository, ChannelAddress, TeamDirectory, TeamRepository } from '../domain/ports';
 import { duePost, type ReleveRepository, type ReleveService } from '../domain/releve';
 import type { Lang } from '../i18n/messages';

@@ -11,9 +11,10 @@ import {
   reminderWait,
   stopReminders,
 } from '../domain/alerts';
+import { conditionalWrite, type ConflictPolicy } from '../domain/conditionalWrite';
 import { AlreadyExistsError, ConcurrentEditError, DomainError } from '../domain/errors';
 import type { Actor } from '../domain/patient';
-import type { Clock } from '../domain/patientService';
+import type { Clock } from '../domain/clock';
 import type { AlertLane, AlertRepository, ChannelAddress, Versioned } from '../domain/ports';
 import { DeadlineError, GoneError, type Messenger, tenantOf, ThrottledError } from './alertSender';
 import { EMPTY_WINDOW, paceWait, recordSend, settleSend, TenantLimiter } from './pacer';
@@ -58,6 +59,8 @@ type Work = 'send' | 'redraw' | 'remind';
 const MIN_WAKE_MS = 20;
 /** A team with alerts but no channel on record is looked at again after this. */
 const NO_CHANNEL_RETRY_MS = 60_000;
+/** An alert written meanwhile (an acknowledgement, a joined change) is re-read and changed again, at once. */
+const SETTLE_CONFLICTS: ConflictPolicy = { attempts: 5 };
 
 /**
  * Sends the alerts of the outbox, for any number of instances sharing the store.
@@ -430,15 +433,13 @@ export class AlertDispatcher {
   }
 
   /** Applies `change` to the alert, re-read and re-applied when someone wrote it meanwhile (an acknowledgement). */
-  private async settle(teamId: string, stored: Versioned<Alert>, change: (alert: Alert) => Alert): Promise<Versioned<Alert>> {
-    let current = stored;
-    for (let attempt = 1; ; attempt++) {
-      const saved = await this.claim(teamId, current, change(current.value));
-      if (saved) return saved;
-      const fresh = await this.repo.getAlert(teamId, current.value.id);
-      if (!fresh || attempt >= 5) throw new DomainError('concurrentEdit');
-      current = fresh;
-    }
+  private settle(teamId: string, stored: Versioned<Alert>, change: (alert: Alert) => Alert): Promise<Versioned<Alert>> {
+    const reread = async (): Promise<Versioned<Alert>> => {
+      const fresh = await this.repo.getAlert(teamId, stored.value.id);
+      if (!fresh) throw new DomainError('concurrentEdit');
+      return fresh;
+    };
+    return conditionalWrite(SETTLE_CONFLICTS, reread, (current) => this.repo.saveAlert(teamId, change(current.value), current.etag), stored);
   }
 }
 

@@ -168,4 +168,20 @@ describe('PatientService', () => {
     expect(await refusal(service.get(TEAM_B, patient.id))).toBe('patientNotFound');
     expect(await refusal(service.setActive(TEAM_B, nurse, patient.id))).toBe('patientNotFound');
   });
+
+  it('excludes a patient from the purge on the one write path: a purge history record, no alert, nothing twice', async () => {
+    const { service, repo } = setup();
+    const { patient } = await service.add(TEAM_A, nurse, { name: 'Gardée' });
+    await service.flag(TEAM_A, physician, patient.id, 'attention', 'chute');
+    await service.follow(TEAM_A, nurse, patient.id);
+    const alerts = repo.alerts.size;
+    const result = await service.excludeFromPurge(TEAM_A, physician, patient.id);
+    expect(result.changed).toBe(true);
+    expect(result.patient).toMatchObject({ purgeExcluded: true, version: 4, updated: { by: physician, at: '2026-11-25T15:00:00.000Z' } });
+    expect(repo.history.at(-1)).toMatchObject({ patientId: patient.id, by: physician, action: 'purge', changes: [{ field: 'purgeExcluded', new: 'true' }] });
+    expect(repo.alerts.size).toBe(alerts);
+    const again = await service.excludeFromPurge(TEAM_A, physician, patient.id);
+    expect(again).toMatchObject({ changed: false, patient: { version: 4 } });
+    expect(repo.history.filter((h) => h.action === 'purge')).toHaveLength(1);
+  });
 });
