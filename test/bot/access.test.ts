@@ -1,5 +1,5 @@
 import type { HistoryRecord } from '../../src/domain/history';
-import { action, addPatient, ALICE, answerText, BOB, BotHarness, CHANNEL_A, CHANNEL_B, type Person, replyCard, replyText, textsOf } from '../support/botHarness';
+import { action, addPatient, ALICE, answerText, BOB, BotHarness, CHANNEL_A, CHANNEL_B, type Person, replyCard, replyText, textsOf, type Where } from '../support/botHarness';
 
 const GUEST: Person = { id: '29:guest', aadObjectId: 'aad-guest', name: 'Gilles Invité', locale: 'fr-CA' };
 const CHLOE: Person = { id: '29:chloe', aadObjectId: 'aad-chloe', name: 'Chloé Roy', locale: 'fr-CA' };
@@ -57,14 +57,17 @@ describe('who may see and do what', () => {
   });
 
   it('grants and revokes superusers by @mention; a guest cannot become one; the last one stays', async () => {
-    expect(replyText(await bot.say('grant superuser', BOB, CHANNEL_A, [CHLOE]))).toContain('Only the team’s superusers');
-    expect(replyText(await bot.say('nommer superutilisateur', ALICE, CHANNEL_A, [GUEST]))).toContain('Un invité (compte externe) ne peut pas être superutilisateur.');
-    expect(replyText(await bot.say('nommer superutilisateur', ALICE, CHANNEL_A, [BOB]))).toContain('Bob Smith est maintenant superutilisateur.');
-    expect(replyText(await bot.say('settings', BOB))).toContain('List settings');
-    expect(replyText(await bot.say('revoke superuser', BOB, CHANNEL_A, [ALICE]))).toContain('Alice Tremblay is no longer a superuser.');
-    expect(replyText(await bot.say('revoke superuser', BOB, CHANNEL_A, [BOB]))).toContain('the team must keep at least one superuser');
-    expect(replyText(await bot.say('nommer superutilisateur', ALICE))).toContain('nommer superutilisateur @personne');
-    const [stored] = await documents(CHANNEL_A.teamId, 'settings');
+    // A team of its own, whose first user is Alice: the test does not rest on the ones before it.
+    const team: Where = { teamId: '19:team-grants@thread.tacv2', channelId: '19:general-grants@thread.tacv2' };
+    await bot.say('aide', ALICE, team);
+    expect(replyText(await bot.say('grant superuser', BOB, team, [CHLOE]))).toContain('Only the team’s superusers');
+    expect(replyText(await bot.say('nommer superutilisateur', ALICE, team, [GUEST]))).toContain('Un invité (compte externe) ne peut pas être superutilisateur.');
+    expect(replyText(await bot.say('nommer superutilisateur', ALICE, team, [BOB]))).toContain('Bob Smith est maintenant superutilisateur.');
+    expect(replyText(await bot.say('settings', BOB, team))).toContain('List settings');
+    expect(replyText(await bot.say('revoke superuser', BOB, team, [ALICE]))).toContain('Alice Tremblay is no longer a superuser.');
+    expect(replyText(await bot.say('revoke superuser', BOB, team, [BOB]))).toContain('the team must keep at least one superuser');
+    expect(replyText(await bot.say('nommer superutilisateur', ALICE, team))).toContain('nommer superutilisateur @personne');
+    const [stored] = await documents(team.teamId, 'settings');
     expect(stored.superusers.map((s: any) => s.id)).toEqual([BOB.aadObjectId]);
   });
 
