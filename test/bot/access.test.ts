@@ -1,25 +1,8 @@
 import type { HistoryRecord } from '../../src/domain/history';
-import { action, ALICE, BOB, BotHarness, cardOf, CHANNEL_A, CHANNEL_B, type Person, textsOf, type TurnResult } from '../support/botHarness';
+import { action, addPatient, ALICE, answerText, BOB, BotHarness, CHANNEL_A, CHANNEL_B, type Person, replyCard, replyText, textsOf, type Where } from '../support/botHarness';
 
 const GUEST: Person = { id: '29:guest', aadObjectId: 'aad-guest', name: 'Gilles Invité', locale: 'fr-CA' };
 const CHLOE: Person = { id: '29:chloe', aadObjectId: 'aad-chloe', name: 'Chloé Roy', locale: 'fr-CA' };
-
-/** The bot's replies in the turn (alerts posted meanwhile are left out). */
-function said(result: TurnResult): string {
-  return replies(result).map((c) => [c.activity.text ?? '', ...textsOf(cardOf(c))].join('\n')).join('\n');
-}
-
-function replies(result: TurnResult) {
-  return result.sent.filter((c) => c.method === 'POST' && c.activity.replyToId);
-}
-
-function answer(result: TurnResult): string {
-  return textsOf(result.body?.value).join('\n') || said(result);
-}
-
-async function numberOf(result: TurnResult): Promise<number> {
-  return Number(/#(\d+)/.exec(said(result))![1]);
-}
 
 describe('who may see and do what', () => {
   const bot = new BotHarness();
@@ -41,82 +24,85 @@ describe('who may see and do what', () => {
 
   it('makes the first person to use the bot in a team its superuser; others are refused the settings', async () => {
     await bot.say('aide', ALICE);
-    expect(said(await bot.say('settings', BOB))).toContain('Only the team’s superusers can do that.');
-    const settings = cardOf(replies(await bot.say('paramètres', ALICE))[0]);
+    expect(replyText(await bot.say('settings', BOB))).toContain('Only the team’s superusers can do that.');
+    const settings = replyCard(await bot.say('paramètres', ALICE));
     expect(textsOf(settings).join('\n')).toContain(`Identifiant de l’équipe (pour l’importation) : ${CHANNEL_A.teamId}`);
     expect(textsOf(settings).join('\n')).toContain('Superutilisateurs : Alice Tremblay');
   });
 
   it('lets a superuser change the fields and labels, which the cards then follow; a member’s save changes nothing', async () => {
-    const settings = cardOf(replies(await bot.say('paramètres', ALICE))[0]);
+    const settings = replyCard(await bot.say('paramètres', ALICE));
     const save = action(settings, 'Enregistrer');
     const data = { ...save.data, listName: 'Soins à domicile', retentionMonths: '36', reminderIntervalMinutes: '5', enabled_room: 'false', enabled_address: 'true', label_address: 'Domicile', enabled_allergy: 'true' };
     for (const field of ['dateOfBirth', 'fileNumber', 'reason', 'phone', 'clinician']) (data as any)[`enabled_${field}`] = 'true';
     const refused = await bot.execute(save.verb, data, BOB);
-    expect(answer(refused)).toContain('Only the team’s superusers can do that.');
+    expect(answerText(refused)).toContain('Only the team’s superusers can do that.');
     expect((await documents(CHANNEL_A.teamId, 'settings'))[0].retentionMonths).toBe(24);
 
-    expect(answer(await bot.execute(save.verb, data, ALICE))).toContain('Paramètres enregistrés.');
+    expect(answerText(await bot.execute(save.verb, data, ALICE))).toContain('Paramètres enregistrés.');
     const [stored] = await documents(CHANNEL_A.teamId, 'settings');
     expect(stored).toMatchObject({ listName: 'Soins à domicile', retentionMonths: 36, reminderIntervalMinutes: 5 });
-    const form = textsOf(cardOf(replies(await bot.say('ajouter patient', ALICE))[0]));
+    const form = textsOf(replyCard(await bot.say('ajouter patient', ALICE)));
     expect(form).toEqual(expect.arrayContaining(['Domicile', 'Allergies']));
     expect(form).not.toContain('Chambre / unité');
-    const n = await numberOf(await bot.say('ajouter patient Champ Personnalisé'));
+    const n = await addPatient(bot, 'Champ Personnalisé');
     await bot.say(`modifier adresse #${n} 12 rue des Érables`);
-    expect(said(await bot.say(`voir #${n}`))).toContain('12 rue des Érables');
-    expect(said(await bot.say(`modifier allergies #${n} Latex`))).toContain('Patient');
-    expect(said(await bot.say(`voir #${n}`))).toContain('Allergies');
+    expect(replyText(await bot.say(`voir #${n}`))).toContain('12 rue des Érables');
+    expect(replyText(await bot.say(`modifier allergies #${n} Latex`))).toContain('Patient');
+    expect(replyText(await bot.say(`voir #${n}`))).toContain('Allergies');
 
     const bad = await bot.execute(save.verb, { ...data, retentionMonths: '0' }, ALICE);
-    expect(answer(bad)).toContain('doit être un nombre entier de 1 à 120');
+    expect(answerText(bad)).toContain('doit être un nombre entier de 1 à 120');
     expect((await documents(CHANNEL_A.teamId, 'settings'))[0].retentionMonths).toBe(36);
   });
 
   it('grants and revokes superusers by @mention; a guest cannot become one; the last one stays', async () => {
-    expect(said(await bot.say('grant superuser', BOB, CHANNEL_A, [CHLOE]))).toContain('Only the team’s superusers');
-    expect(said(await bot.say('nommer superutilisateur', ALICE, CHANNEL_A, [GUEST]))).toContain('Un invité (compte externe) ne peut pas être superutilisateur.');
-    expect(said(await bot.say('nommer superutilisateur', ALICE, CHANNEL_A, [BOB]))).toContain('Bob Smith est maintenant superutilisateur.');
-    expect(said(await bot.say('settings', BOB))).toContain('List settings');
-    expect(said(await bot.say('revoke superuser', BOB, CHANNEL_A, [ALICE]))).toContain('Alice Tremblay is no longer a superuser.');
-    expect(said(await bot.say('revoke superuser', BOB, CHANNEL_A, [BOB]))).toContain('the team must keep at least one superuser');
-    expect(said(await bot.say('nommer superutilisateur', ALICE))).toContain('nommer superutilisateur @personne');
-    const [stored] = await documents(CHANNEL_A.teamId, 'settings');
+    // A team of its own, whose first user is Alice: the test does not rest on the ones before it.
+    const team: Where = { teamId: '19:team-grants@thread.tacv2', channelId: '19:general-grants@thread.tacv2' };
+    await bot.say('aide', ALICE, team);
+    expect(replyText(await bot.say('grant superuser', BOB, team, [CHLOE]))).toContain('Only the team’s superusers');
+    expect(replyText(await bot.say('nommer superutilisateur', ALICE, team, [GUEST]))).toContain('Un invité (compte externe) ne peut pas être superutilisateur.');
+    expect(replyText(await bot.say('nommer superutilisateur', ALICE, team, [BOB]))).toContain('Bob Smith est maintenant superutilisateur.');
+    expect(replyText(await bot.say('settings', BOB, team))).toContain('List settings');
+    expect(replyText(await bot.say('revoke superuser', BOB, team, [ALICE]))).toContain('Alice Tremblay is no longer a superuser.');
+    expect(replyText(await bot.say('revoke superuser', BOB, team, [BOB]))).toContain('the team must keep at least one superuser');
+    expect(replyText(await bot.say('nommer superutilisateur', ALICE, team))).toContain('nommer superutilisateur @personne');
+    const [stored] = await documents(team.teamId, 'settings');
     expect(stored.superusers.map((s: any) => s.id)).toEqual([BOB.aadObjectId]);
   });
 
   it('makes a clinician named by @mention follow the patient', async () => {
-    const n = await numberOf(await bot.say('ajouter patient Suivi Clinique', ALICE));
-    expect(said(await bot.say(`modifier responsable #${n}`, ALICE, CHANNEL_A, [CHLOE]))).toContain(`Patient #${n} modifié.`);
-    const card = said(await bot.say(`voir #${n}`, ALICE));
+    const n = await addPatient(bot, 'Suivi Clinique', ALICE);
+    expect(replyText(await bot.say(`modifier responsable #${n}`, ALICE, CHANNEL_A, [CHLOE]))).toContain(`Patient #${n} modifié.`);
+    const card = replyText(await bot.say(`voir #${n}`, ALICE));
     expect(card).toContain('Chloé Roy');
     expect(card).toContain('Suivi par : Chloé Roy');
-    expect(said(await bot.say('mes suivis', CHLOE))).toContain(`#${n} · Suivi Clinique`);
+    expect(replyText(await bot.say('mes suivis', CHLOE))).toContain(`#${n} · Suivi Clinique`);
   });
 
   it('lets a guest read and write the list like a member', async () => {
-    const n = await numberOf(await bot.say('ajouter patient Patient Du Invité', GUEST));
-    expect(said(await bot.say(`note #${n} Visite faite par l’invité`, GUEST))).toContain('Note ajoutée');
+    const n = await addPatient(bot, 'Patient Du Invité', GUEST);
+    expect(replyText(await bot.say(`note #${n} Visite faite par l’invité`, GUEST))).toContain('Note ajoutée');
   });
 
   it("never lets a card or text reach another team's data, whatever ids it carries", async () => {
-    const card = cardOf(replies(await bot.say('ajouter patient Secret Équipe A', ALICE))[0]);
+    const card = replyCard(await bot.say('ajouter patient Secret Équipe A', ALICE));
     const n = Number(/#(\d+)/.exec(textsOf(card).join(' '))![1]);
     const setInactive = action(card, 'Mettre inactif');
     const forged = { ...setInactive.data, teamId: CHANNEL_A.teamId, team: { id: CHANNEL_A.teamId }, reason: 'death' };
     for (const verb of ['patient.inactive', 'patient.open', 'patient.edit', 'note.form', 'patient.flagForm', 'patient.history', 'patient.follow']) {
       const replay = await bot.execute(verb, { ...forged, verb }, BOB, CHANNEL_B);
-      expect(answer(replay)).toContain('This patient does not exist in this team.');
-      expect(answer(replay)).not.toContain('Secret');
+      expect(answerText(replay)).toContain('This patient does not exist in this team.');
+      expect(answerText(replay)).not.toContain('Secret');
     }
-    expect(said(await bot.say(`voir #${n} team ${CHANNEL_A.teamId}`, BOB, CHANNEL_B))).not.toContain('Secret');
+    expect(replyText(await bot.say(`voir #${n} team ${CHANNEL_A.teamId}`, BOB, CHANNEL_B))).not.toContain('Secret');
     const [stored] = (await documents(CHANNEL_A.teamId, 'patient')).filter((p) => p.number === n);
     expect(stored).toMatchObject({ status: 'active', version: 1, followerIds: [] });
     expect(await documents(CHANNEL_B.teamId, 'patient')).toEqual([]);
   });
 
   it('writes exactly one history record per change with who, when, what old → new, and shows it newest first', async () => {
-    const n = await numberOf(await bot.say('ajouter patient Historique Complet', ALICE));
+    const n = await addPatient(bot, 'Historique Complet', ALICE);
     const [patient] = (await documents(CHANNEL_A.teamId, 'patient')).filter((p) => p.number === n);
     const history = async () =>
       (await documents(CHANNEL_A.teamId, 'history')).filter((h: HistoryRecord & { patientId: string }) => h.patientId === patient.id);
@@ -141,7 +127,7 @@ describe('who may see and do what', () => {
     const last = after.slice(-2).flatMap((r: HistoryRecord) => r.changes);
     expect(last).toEqual(expect.arrayContaining([{ field: 'room', new: '5A' }, { field: 'fileNumber', new: 'DOS-1' }]));
 
-    const card = textsOf(cardOf(replies(await bot.say(`historique #${n}`, ALICE))[0])).join('\n');
+    const card = textsOf(replyCard(await bot.say(`historique #${n}`, ALICE))).join('\n');
     expect(card).toContain(`Historique de #${n} · Historique Complet`);
     expect(card.indexOf('Bob Smith · modification')).toBeGreaterThan(-1);
     expect(card.indexOf('suivi')).toBeLessThan(card.indexOf('création') === -1 ? Infinity : card.indexOf('création'));
@@ -155,12 +141,12 @@ describe('tenants', () => {
 
   it('politely refuses another tenant and stores nothing', async () => {
     bot.tenantId = 'tenant-evil';
-    expect(said(await bot.say('ajouter patient Intrus'))).toContain('ce service n’est pas offert à votre organisation');
+    expect(replyText(await bot.say('ajouter patient Intrus'))).toContain('ce service n’est pas offert à votre organisation');
     const invoke = await bot.execute('patient.addForm', { verb: 'patient.addForm' });
     expect(invoke.body.value).toContain('ce service n’est pas offert');
     const { resources } = await bot.bot.container.items.query('SELECT VALUE COUNT(1) FROM c').fetchAll();
     expect(resources).toEqual([0]);
     bot.tenantId = 'tenant-2';
-    expect(said(await bot.say('ajouter patient Permis'))).toContain('Patient #1 ajouté.');
+    expect(replyText(await bot.say('ajouter patient Permis'))).toContain('Patient #1 ajouté.');
   });
 });

@@ -1,19 +1,14 @@
 import { CosmosAlertRepository } from '../../src/store/cosmosAlertRepository';
 import { startLocalCosmos, type LocalCosmos } from '../../src/store/localCosmos';
-import { action, actionsOf, ALICE, BOB, BotHarness, cardOf, CHANNEL_A, type Person, textsOf } from '../support/botHarness';
+import { action, actionsOf, addPatient, ALICE, BOB, BotHarness, cardOf, cardText, CHANNEL_A, type Person, textsOf } from '../support/botHarness';
 import { FakeConnector, type RecordedCall } from '../support/fakeConnector';
 import { fixedClock } from '../support/fixtures';
 
 const CHLOE: Person = { id: '29:chloe', aadObjectId: 'aad-chloe', name: 'Chloé Roy', locale: 'fr-CA' };
 const MINUTE = 60_000;
 
-function cardText(call: RecordedCall): string {
-  return textsOf(cardOf(call)).join('\n');
-}
-
 async function flaggedPatient(bot: BotHarness, name: string, level = ''): Promise<number> {
-  const added = cardText((await bot.say(`ajouter patient ${name}`, ALICE)).sent[0]!);
-  const number = Number(/#(\d+)/.exec(added)![1]);
+  const number = await addPatient(bot, name);
   await bot.say(`suivre #${number}`, BOB);
   await bot.say(`signaler #${number} ${level} Chute ce matin`.replace('  ', ' '), ALICE);
   await bot.alertsSettled();
@@ -36,7 +31,7 @@ describe('alerts about flagged patients', () => {
     const flagAlert = bot.posts().slice(before);
     expect(flagAlert).toHaveLength(1);
     expect(flagAlert[0]!.path).toBe(`/v3/conversations/${encodeURIComponent(CHANNEL_A.channelId)}/activities`);
-    const text = cardText(flagAlert[0]!);
+    const text = cardText(cardOf(flagAlert[0]!));
     expect(text).toContain(`Alerte · #${n} · Alerte Contenu`);
     expect(text).toContain('Alice Tremblay · Signalement : À SURVEILLER : Chute ce matin');
     expect(text).toContain('Pour : <at>Bob Smith</at>');
@@ -48,13 +43,12 @@ describe('alerts about flagged patients', () => {
     await bot.alertsSettled();
     const noteAlert = bot.posts().slice(before + 1);
     expect(noteAlert).toHaveLength(1);
-    expect(cardText(noteAlert[0]!)).toContain('Bob Smith · Note de suivi : Tension 90/60');
+    expect(cardText(cardOf(noteAlert[0]!))).toContain('Bob Smith · Note de suivi : Tension 90/60');
     expect(noteAlert[0]!.activity.entities.map((e: any) => e.mentioned.name)).toEqual(['Alice Tremblay']);
   });
 
   it('alerts nobody about an unflagged patient, or about someone following it', async () => {
-    const added = cardText((await bot.say('ajouter patient Sans Signalement', ALICE)).sent[0]!);
-    const n = Number(/#(\d+)/.exec(added)![1]);
+    const n = await addPatient(bot, 'Sans Signalement');
     const before = bot.posts().length;
     await bot.say(`suivre #${n}`, BOB);
     await bot.say(`modifier chambre #${n} 1A`, ALICE);
@@ -75,9 +69,9 @@ describe('alerts about flagged patients', () => {
     await bot.bot.dispatcher.sweep();
     const burst = bot.posts().slice(before);
     expect(burst).toHaveLength(1);
-    expect(cardText(burst[0]!)).toContain('Chambre / unité : 2A');
+    expect(cardText(cardOf(burst[0]!))).toContain('Chambre / unité : 2A');
     const redraws = bot.connector.calls.slice(callsBefore).filter((c) => c.method === 'PUT' && cardOf(c)?.msteams);
-    const last = cardText(redraws.at(-1)!);
+    const last = cardText(cardOf(redraws.at(-1)!));
     expect(last).toContain('Chambre / unité : 2A');
     for (const room of ['2B', '2C', '2D', '2E']) expect(last).toContain(`→ ${room}`);
     // After the window, a change is a new alert again.
@@ -91,19 +85,19 @@ describe('alerts about flagged patients', () => {
     const before = bot.posts().length;
     const n = await flaggedPatient(bot, 'Alerte Urgente', 'urgent');
     const [alert] = bot.posts().slice(before);
-    expect(cardText(alert!)).toContain(`🔴 URGENT · Alerte · #${n}`);
+    expect(cardText(cardOf(alert!))).toContain(`🔴 URGENT · Alerte · #${n}`);
     for (const count of [1, 2]) {
       clock.advance(2 * MINUTE + 1000);
       await bot.bot.dispatcher.sweep();
       expect(bot.posts().length - before).toBe(1 + count);
-      expect(cardText(bot.posts().at(-1)!)).toContain(`Rappel ${count} sur 10`);
+      expect(cardText(cardOf(bot.posts().at(-1)!))).toContain(`Rappel ${count} sur 10`);
     }
     const ack = cardOf(alert!).actions ?? cardOf(alert!).body.find((b: any) => b.type === 'ActionSet').actions;
     const vu = ack.find((a: any) => a.title === 'Vu');
     const tapped = await bot.execute(vu.verb, vu.data, BOB);
     expect(textsOf(tapped.body.value).join('\n')).toMatch(/Vu par Bob Smith/);
     expect(textsOf(tapped.body.value).join('\n')).not.toContain('Vu\n');
-    expect(tapped.sent.some((c) => c.method === 'PUT' && cardText(c).includes('Vu par Bob Smith'))).toBe(true);
+    expect(tapped.sent.some((c) => c.method === 'PUT' && cardText(cardOf(c)).includes('Vu par Bob Smith'))).toBe(true);
     clock.advance(10 * MINUTE);
     await bot.bot.dispatcher.sweep();
     expect(bot.posts().length - before).toBe(3);
@@ -131,7 +125,7 @@ describe('alerts about flagged patients', () => {
       clock.advance(5_000);
       await bot.bot.dispatcher.sweep();
     }
-    const delivered = bot.posts().slice(before).map((c) => cardText(c));
+    const delivered = bot.posts().slice(before).map((c) => cardText(cardOf(c)));
     expect(refusals).toBeGreaterThanOrEqual(6);
     expect(delivered).toHaveLength(3);
     for (const n of numbers) expect(delivered.filter((t) => t.includes(`#${n} ·`))).toHaveLength(1);
@@ -199,7 +193,7 @@ describe('alerts survive a crash between the write and the send', () => {
       await Promise.all([second.bot.dispatcher.sweep(), third.bot.dispatcher.sweep(), second.bot.dispatcher.sweep()]);
       const delivered = second.posts();
       expect(delivered).toHaveLength(1);
-      expect(cardText(delivered[0]!)).toContain('Après Redémarrage');
+      expect(cardText(cardOf(delivered[0]!))).toContain('Après Redémarrage');
     } finally {
       await third.bot.stop();
     }
@@ -217,8 +211,7 @@ describe('the alert as a phone push, and « Vu » for the patient', () => {
   const postsOf = (n: number) => bot.posts().filter((post) => post.activity.summary?.includes(`#${n} `));
 
   async function urgentPatient(name: string, room: string): Promise<number> {
-    const added = cardText((await bot.say(`ajouter patient ${name}`, ALICE)).sent[0]!);
-    const n = Number(/#(\d+)/.exec(added)![1]);
+    const n = await addPatient(bot, name);
     await bot.say(`modifier chambre #${n} ${room}`, ALICE);
     await bot.say(`suivre #${n}`, BOB);
     await bot.say(`signaler #${n} urgent Chute ce matin`, ALICE);
@@ -234,7 +227,7 @@ describe('the alert as a phone push, and « Vu » for the patient', () => {
     await bot.alertsSettled();
     const [post] = bot.posts().slice(before);
     expect(post!.activity.summary).toBe(`URGENT · #${n} R. Lévesque : chambre / unité 3B-14 → 3B-20 (Chloé Roy)`);
-    expect(cardText(post!)).toContain('Signalement : Urgent (rouge) — Chute ce matin');
+    expect(cardText(cardOf(post!))).toContain('Signalement : Urgent (rouge) — Chute ce matin');
     expect(cardOf(post!).body[0].style).toBe('attention');
   });
 
@@ -250,7 +243,7 @@ describe('the alert as a phone push, and « Vu » for the patient', () => {
     await bot.bot.dispatcher.sweep();
     const reminders = postsOf(n).slice(2);
     expect(reminders).toHaveLength(1);
-    expect(cardText(reminders[0]!)).toContain('Rappel 1 sur 10');
+    expect(cardText(cardOf(reminders[0]!))).toContain('Rappel 1 sur 10');
 
     const vu = action(cardOf(first!), 'Vu');
     const callsBefore = bot.connector.calls.length;

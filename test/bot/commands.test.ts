@@ -1,43 +1,26 @@
-import { action, ALICE, BOB, BotHarness, cardOf, CHANNEL_B, rendered, textsOf } from '../support/botHarness';
+import { action, addPatient, ALICE, BOB, BotHarness, cardOf, cardText, CHANNEL_B, replyCard, replyText, textsOf, type Where } from '../support/botHarness';
 import { LONG_FRENCH_NAME } from '../support/fixtures';
 
 const bot = new BotHarness();
 beforeAll(() => bot.start());
 afterAll(() => bot.stop());
 
-/** The card of the reply (a typed change may also redraw the patient card posted earlier: a PUT). */
-function cardText(result: { sent: any[] }): string {
-  return textsOf(cardOf(result.sent.find((c) => c.method === 'POST') ?? result.sent[0])).join('\n');
-}
-
-/** What the person reads: a text reply, or the card that carries the refusal. */
-function replyText(result: { sent: any[] }): string {
-  return result.sent.map((c) => [rendered(c.activity), ...textsOf(cardOf(c))].join('\n')).join('\n');
-}
-
-async function addPatient(name: string, person = ALICE): Promise<number> {
-  const result = await bot.say(`ajouter patient ${name}`, person);
-  const match = /#(\d+)/.exec(cardText(result));
-  if (!match) throw new Error(`no patient number in ${cardText(result)}`);
-  return Number(match[1]);
-}
-
 describe('typed commands, French and English', () => {
   it('answers help / aide with the command card in the person’s language', async () => {
-    expect(cardText(await bot.say('aide'))).toContain('ajouter patient Marie Tremblay');
-    expect(cardText(await bot.say('help', BOB))).toContain('add patient Marie Tremblay');
-    expect(cardText(await bot.say('AIDE', BOB))).toContain('Contact Télésanté: commands');
+    expect(cardText(replyCard(await bot.say('aide')))).toContain('ajouter patient Marie Tremblay');
+    expect(cardText(replyCard(await bot.say('help', BOB)))).toContain('add patient Marie Tremblay');
+    expect(cardText(replyCard(await bot.say('AIDE', BOB)))).toContain('Contact Télésanté: commands');
   });
 
   it('adds a patient by name and shows the patient card with its team number', async () => {
     const fr = await bot.say('ajouter patient Jeanne Synthétique');
     expect(fr.status).toBe(200);
-    expect(cardText(fr)).toMatch(/Patient #\d+ ajouté\./);
-    expect(cardText(fr)).toContain('Jeanne Synthétique');
-    expect(cardText(fr)).toContain('Plus de détails');
+    expect(cardText(replyCard(fr))).toMatch(/Patient #\d+ ajouté\./);
+    expect(cardText(replyCard(fr))).toContain('Jeanne Synthétique');
+    expect(cardText(replyCard(fr))).toContain('Plus de détails');
     const en = await bot.say('add patient Paul Synthetic', BOB);
-    expect(cardText(en)).toMatch(/Patient #\d+ added\./);
-    expect(cardText(en)).toContain('Set inactive');
+    expect(cardText(replyCard(en))).toMatch(/Patient #\d+ added\./);
+    expect(cardText(replyCard(en))).toContain('Set inactive');
   });
 
   it('replies with a form to “add patient” without a name, and the form creates exactly once', async () => {
@@ -50,37 +33,41 @@ describe('typed commands, French and English', () => {
     expect(textsOf(first.body.value).join('\n')).toMatch(/Patient #\d+ ajouté/);
     const again = await bot.execute(save.verb, data);
     expect(textsOf(again.body.value).join('\n')).toMatch(/déjà enregistré/);
-    const listed = cardText(await bot.say('liste tous'));
+    const listed = cardText(replyCard(await bot.say('liste tous')));
     expect(listed.match(/Rose Formulaire/g)).toHaveLength(1);
   });
 
   it('lists active patients newest activity first, and inactive / flagged / all on request', async () => {
-    const a = await addPatient('Liste Premier');
-    const b = await addPatient('Liste Second');
-    await bot.say(`mettre inactif #${a} départ`);
-    const active = cardText(await bot.say('liste'));
+    // A team of its own: the lists hold this test's patients only.
+    const lists: Where = { teamId: '19:team-lists@thread.tacv2', channelId: '19:general-lists@thread.tacv2' };
+    const older = await addPatient(bot, 'Liste Ancien', ALICE, lists);
+    const a = await addPatient(bot, 'Liste Premier', ALICE, lists);
+    const b = await addPatient(bot, 'Liste Second', ALICE, lists);
+    await bot.say(`mettre inactif #${a} départ`, ALICE, lists);
+    const active = cardText(replyCard(await bot.say('liste', ALICE, lists)));
     expect(active).toContain('Patients actifs');
     expect(active).not.toContain('Liste Premier');
-    expect(active.indexOf('Liste Second')).toBeLessThan(active.indexOf('Jeanne Synthétique'));
-    expect(cardText(await bot.say('liste inactifs'))).toContain('Liste Premier');
-    expect(cardText(await bot.say('list inactive', BOB))).toContain('Inactive patients');
-    expect(cardText(await bot.say('liste signales'))).toContain('Aucun patient dans cette liste.');
-    expect(cardText(await bot.say('list flagged', BOB))).toContain('No patient in this list.');
-    const all = cardText(await bot.say('list all', BOB));
+    expect(active).toContain(`#${older}`);
+    expect(active.indexOf('Liste Second')).toBeLessThan(active.indexOf('Liste Ancien'));
+    expect(cardText(replyCard(await bot.say('liste inactifs', ALICE, lists)))).toContain('Liste Premier');
+    expect(cardText(replyCard(await bot.say('list inactive', BOB, lists)))).toContain('Inactive patients');
+    expect(cardText(replyCard(await bot.say('liste signales', ALICE, lists)))).toContain('Aucun patient dans cette liste.');
+    expect(cardText(replyCard(await bot.say('list flagged', BOB, lists)))).toContain('No patient in this list.');
+    const all = cardText(replyCard(await bot.say('list all', BOB, lists)));
     expect(all).toContain('Liste Premier');
     expect(all).toContain(`#${b}`);
   });
 
   it('shows a patient by number or by a part of the name, accents and case ignored', async () => {
-    const n = await addPatient('Éloïse Brûlé-Côté');
-    expect(cardText(await bot.say(`voir #${n}`))).toContain('Éloïse Brûlé-Côté');
-    expect(cardText(await bot.say(`show ${n}`, BOB))).toContain('Éloïse Brûlé-Côté');
-    expect(cardText(await bot.say('voir brule'))).toContain(`#${n}`);
+    const n = await addPatient(bot, 'Éloïse Brûlé-Côté');
+    expect(cardText(replyCard(await bot.say(`voir #${n}`)))).toContain('Éloïse Brûlé-Côté');
+    expect(cardText(replyCard(await bot.say(`show ${n}`, BOB)))).toContain('Éloïse Brûlé-Côté');
+    expect(cardText(replyCard(await bot.say('voir brule')))).toContain(`#${n}`);
   });
 
   it('offers a choice card, never a guess, when a name part matches several patients', async () => {
-    await addPatient('Gaston Homonyme');
-    await addPatient('Gisèle Homonyme');
+    await addPatient(bot, 'Gaston Homonyme');
+    await addPatient(bot, 'Gisèle Homonyme');
     const choice = cardOf((await bot.say('note homonyme Tension 130/80')).sent[0]);
     expect(textsOf(choice).join('\n')).toContain('Plusieurs patients correspondent à « homonyme »');
     const pick = action(choice, textsOf(choice).find((t) => /^#\d+$/.test(t))!);
@@ -88,47 +75,47 @@ describe('typed commands, French and English', () => {
     const card = textsOf(picked.body.value).join('\n');
     expect(card).toMatch(/Note ajoutée au patient #\d+/);
     const number = /#(\d+)/.exec(card)![1];
-    expect(cardText(await bot.say(`voir #${number}`))).toContain('Tension 130/80');
+    expect(cardText(replyCard(await bot.say(`voir #${number}`)))).toContain('Tension 130/80');
   });
 
   it('appends dated, signed notes and keeps the newest first', async () => {
-    const n = await addPatient('Note Patiente');
+    const n = await addPatient(bot, 'Note Patiente');
     await bot.say(`note #${n} Première visite`);
     const result = await bot.say(`note #${n} Famille rappelée`, BOB);
-    expect(cardText(result)).toContain(`Note added to patient #${n}.`);
-    const card = cardText(await bot.say(`show #${n}`, BOB));
+    expect(cardText(replyCard(result))).toContain(`Note added to patient #${n}.`);
+    const card = cardText(replyCard(await bot.say(`show #${n}`, BOB)));
     expect(card.indexOf('Famille rappelée')).toBeLessThan(card.indexOf('Première visite'));
     expect(card).toContain('Bob Smith ·');
     expect(card).toContain('2 of 2 notes');
   });
 
   it('changes one field at a time with set / modifier, in both languages', async () => {
-    const n = await addPatient('Champs Patient');
+    const n = await addPatient(bot, 'Champs Patient');
     // A typed change answers with one line and an Open button, not the whole card again.
     const changed = await bot.say(`modifier chambre #${n} 3B-14`);
-    expect(cardText(changed)).toContain(`Patient #${n} modifié.\nOuvrir #${n}`);
-    expect(cardText(changed)).not.toContain('Plus de détails');
+    expect(cardText(replyCard(changed))).toContain(`Patient #${n} modifié.\nOuvrir #${n}`);
+    expect(cardText(replyCard(changed))).not.toContain('Plus de détails');
     // A saved date is repeated written out: some Teams date pickers shift a date by a day.
-    expect(cardText(await bot.say(`set dob #${n} 1941-06-30`, BOB))).toContain(`Patient #${n} updated. Date of birth: June 30, 1941.`);
+    expect(cardText(replyCard(await bot.say(`set dob #${n} 1941-06-30`, BOB)))).toContain(`Patient #${n} updated. Date of birth: June 30, 1941.`);
     await bot.say(`modifier téléphone #${n} 418-555-0199`);
     await bot.say(`set clinician #${n} Dre Lavoie`, BOB);
     await bot.say(`modifier dossier #${n} ABC-12345`);
     await bot.say(`set reason #${n} Suivi post-opératoire`, BOB);
-    const card = cardText(await bot.say(`voir #${n}`));
+    const card = cardText(replyCard(await bot.say(`voir #${n}`)));
     for (const value of ['3B-14', 'né(e) le 30 juin 1941', 'Appeler 418-555-0199', 'Dre Lavoie', 'ABC-12345', 'Suivi post-opératoire']) expect(card).toContain(value);
-    expect(cardText(await bot.say(`modifier chambre #${n} 3B-14`))).toContain('Rien à changer');
+    expect(cardText(replyCard(await bot.say(`modifier chambre #${n} 3B-14`)))).toContain('Rien à changer');
   });
 
   it('sets a patient inactive with a reason and back to active with everything it had', async () => {
-    const n = await addPatient('Statut Patient');
+    const n = await addPatient(bot, 'Statut Patient');
     await bot.say(`note #${n} Note conservée`);
     await bot.say(`modifier chambre #${n} 4C-01`);
-    expect(cardText(await bot.say(`mettre inactif #${n} décès`))).toContain(`Patient #${n} mis inactif.`);
-    const inactive = cardText(await bot.say(`voir #${n}`));
+    expect(cardText(replyCard(await bot.say(`mettre inactif #${n} décès`)))).toContain(`Patient #${n} mis inactif.`);
+    const inactive = cardText(replyCard(await bot.say(`voir #${n}`)));
     expect(inactive).toContain('Inactif depuis le');
     expect(inactive).toContain('Décès');
-    expect(cardText(await bot.say(`set active #${n}`, BOB))).toContain('is active again');
-    const back = cardText(await bot.say(`show #${n}`, BOB));
+    expect(cardText(replyCard(await bot.say(`set active #${n}`, BOB)))).toContain('is active again');
+    const back = cardText(replyCard(await bot.say(`show #${n}`, BOB)));
     expect(back).toContain('Note conservée');
     expect(back).toContain('4C-01');
     const reasonForm = cardOf((await bot.say(`mettre inactif #${n}`)).sent[0]);
@@ -136,8 +123,8 @@ describe('typed commands, French and English', () => {
   });
 
   it('refuses bad input with a clear localized answer and changes nothing', async () => {
-    const n = await addPatient('Refus Patient');
-    const before = cardText(await bot.say(`voir #${n}`));
+    const n = await addPatient(bot, 'Refus Patient');
+    const before = cardText(replyCard(await bot.say(`voir #${n}`)));
     expect(replyText(await bot.say('bonjour le robot'))).toContain('Écrivez « aide »');
     expect(replyText(await bot.say('hello there', BOB))).toContain('Type “help”');
     expect(replyText(await bot.say(`ajouter patient ${'x'.repeat(500)}`))).toContain('Le nom est trop long');
@@ -148,43 +135,43 @@ describe('typed commands, French and English', () => {
     expect(replyText(await bot.say('note #1'))).toContain('note <numéro ou nom> <texte>');
     expect(replyText(await bot.say('set colour #1 blue', BOB))).toContain('Fields: room');
     expect(replyText(await bot.say('liste bizarre'))).toContain('liste inactifs');
-    expect(cardText(await bot.say(`voir #${n}`))).toBe(before);
+    expect(cardText(replyCard(await bot.say(`voir #${n}`)))).toBe(before);
   });
 
   it('keeps each team’s list to itself', async () => {
-    const n = await addPatient('Équipe A Seulement');
+    const n = await addPatient(bot, 'Équipe A Seulement');
     expect(replyText(await bot.say(`voir #${n}`, ALICE, CHANNEL_B))).toContain('Aucun patient ne correspond');
-    expect(cardText(await bot.say('liste tous', ALICE, CHANNEL_B))).not.toContain('Équipe A Seulement');
-    const first = cardText(await bot.say('ajouter patient Équipe B Premier', ALICE, CHANNEL_B));
+    expect(cardText(replyCard(await bot.say('liste tous', ALICE, CHANNEL_B)))).not.toContain('Équipe A Seulement');
+    const first = cardText(replyCard(await bot.say('ajouter patient Équipe B Premier', ALICE, CHANNEL_B)));
     expect(first).toContain('#1 ·');
   });
 
   it('shows long French names and notes in full', async () => {
-    const n = await addPatient(LONG_FRENCH_NAME);
+    const n = await addPatient(bot, LONG_FRENCH_NAME);
     const note = 'Pansement refait; la fille (Ginette) passera jeudi après-midi. '.repeat(5).trim();
     await bot.say(`note #${n} ${note}`);
-    expect(cardText(await bot.say(`voir #${n}`))).toContain(note);
+    expect(cardText(replyCard(await bot.say(`voir #${n}`)))).toContain(note);
   });
 
   it('flags, unflags, follows and lists what I follow, in both languages', async () => {
-    const n = await addPatient('Drapeau Patient');
-    expect(cardText(await bot.say(`signaler #${n} Chute ce matin`))).toContain(`Patient #${n} signalé; vous le suivez.`);
-    const flagged = cardText(await bot.say(`voir #${n}`));
+    const n = await addPatient(bot, 'Drapeau Patient');
+    expect(cardText(replyCard(await bot.say(`signaler #${n} Chute ce matin`)))).toContain(`Patient #${n} signalé; vous le suivez.`);
+    const flagged = cardText(replyCard(await bot.say(`voir #${n}`)));
     expect(flagged).toContain('🟡 À SURVEILLER · Chute ce matin');
     expect(flagged).toContain('Suivi par : Alice Tremblay');
     await bot.say(`flag #${n} urgent Saturation 88%`, BOB);
-    expect(cardText(await bot.say(`show #${n}`, BOB))).toContain('🔴 URGENT · Saturation 88%');
-    expect(cardText(await bot.say('liste signalés'))).toContain(`#${n} · Drapeau Patient`);
-    expect(cardText(await bot.say('following', BOB))).toContain(`#${n} · Drapeau Patient`);
-    expect(cardText(await bot.say(`unfollow #${n}`, BOB))).toContain('You no longer follow patient');
-    expect(cardText(await bot.say('following', BOB))).toContain('You follow no patient.');
-    expect(cardText(await bot.say(`follow #${n}`, BOB))).toContain('You follow patient');
+    expect(cardText(replyCard(await bot.say(`show #${n}`, BOB)))).toContain('🔴 URGENT · Saturation 88%');
+    expect(cardText(replyCard(await bot.say('liste signalés')))).toContain(`#${n} · Drapeau Patient`);
+    expect(cardText(replyCard(await bot.say('following', BOB)))).toContain(`#${n} · Drapeau Patient`);
+    expect(cardText(replyCard(await bot.say(`unfollow #${n}`, BOB)))).toContain('You no longer follow patient');
+    expect(cardText(replyCard(await bot.say('following', BOB)))).toContain('You follow no patient.');
+    expect(cardText(replyCard(await bot.say(`follow #${n}`, BOB)))).toContain('You follow patient');
     expect(replyText(await bot.say(`suivre #${n}`, BOB))).toContain('You already follow this patient.');
-    expect(cardText(await bot.say('mes suivis'))).toContain(`#${n} · Drapeau Patient`);
-    expect(cardText(await bot.say(`ne plus suivre #${n}`))).toContain('Vous ne suivez plus le patient');
-    expect(cardText(await bot.say(`retirer signalement #${n}`))).toContain('Signalement retiré');
+    expect(cardText(replyCard(await bot.say('mes suivis')))).toContain(`#${n} · Drapeau Patient`);
+    expect(cardText(replyCard(await bot.say(`ne plus suivre #${n}`)))).toContain('Vous ne suivez plus le patient');
+    expect(cardText(replyCard(await bot.say(`retirer signalement #${n}`)))).toContain('Signalement retiré');
     expect(replyText(await bot.say(`unflag #${n}`, BOB))).toContain('This patient is not flagged.');
     expect(replyText(await bot.say(`signaler #${n}`))).toContain('signaler <numéro ou nom> [urgent] <raison>');
-    expect(cardText(await bot.say('liste signalés'))).not.toContain(`#${n} · Drapeau Patient`);
+    expect(cardText(replyCard(await bot.say('liste signalés')))).not.toContain(`#${n} · Drapeau Patient`);
   });
 });

@@ -1,6 +1,6 @@
 import type { Container } from '@azure/cosmos';
 import { type LocalCosmos, startLocalCosmos } from '../../src/store/localCosmos';
-import { ALICE, BOB, BotHarness, cardOf, textsOf, type TurnResult } from '../support/botHarness';
+import { addPatientCard, ALICE, BOB, BotHarness, cardOf, cardText, numberIn, textsOf, type TurnResult } from '../support/botHarness';
 import { TEAM_A } from '../support/fixtures';
 
 /**
@@ -39,11 +39,10 @@ async function documents(container: Container, type: string, patientId: string):
 }
 
 async function addPatient(name: string): Promise<{ id: string; number: number }> {
-  const card = cardOf((await first.say(`ajouter patient ${name}`)).sent[0]);
-  const number = Number(/#(\d+)/.exec(textsOf(card).join(' '))?.[1]);
+  const card = await addPatientCard(first, name);
   const id = JSON.stringify(card).match(/"patientId":"([^"]+)"/)?.[1];
-  if (!number || !id) throw new Error('no patient on the card');
-  return { id, number };
+  if (!id) throw new Error('no patient on the card');
+  return { id, number: numberIn(cardText(card)) };
 }
 
 /** The notice line of the patient card a turn answered with (reply or invoke answer). */

@@ -1,41 +1,24 @@
 import { loadConfig } from '../../src/config';
-import { action, ALICE, BOB, BotHarness, cardOf, textsOf, type Person, type TurnResult } from '../support/botHarness';
+import { action, addPatient, ALICE, answerCard, BOB, BotHarness, cardOf, type Person, replyText, textsOf } from '../support/botHarness';
 
 const bot = new BotHarness();
 beforeAll(() => bot.start());
 afterAll(() => bot.stop());
 
-/** The reply the person reads (a typed change may also redraw a posted card: that is a PUT). */
-function reply(result: TurnResult): string {
-  const post = result.sent.filter((c) => c.method === 'POST');
-  return post.map((c) => [c.activity.text ?? '', ...textsOf(cardOf(c))].join('\n')).join('\n');
-}
-
-function answer(result: TurnResult): any {
-  return result.body?.value?.type === 'AdaptiveCard' ? result.body.value : cardOf(result.sent.find((c) => c.activity.attachments));
-}
-
-async function add(name: string, person: Person = ALICE): Promise<{ number: number; result: TurnResult }> {
-  const result = await bot.say(`ajouter patient ${name}`, person);
-  const match = /Patient #(\d+) (ajouté|added)/.exec(reply(result));
-  if (!match) throw new Error(`not added: ${reply(result)}`);
-  return { number: Number(match[1]), result };
-}
-
 describe('mistakes prevented', () => {
   it('asks before adding a name the team already has, accents and case aside, and adds it anyway when asked', async () => {
-    const { number } = await add('Lucie Caron');
+    const number = await addPatient(bot, 'Lucie Caron');
     const again = await bot.say('ajouter patiente lucie CARON');
     const warning = cardOf(again.sent[0]);
     expect(textsOf(warning)).toContain(`Lucie Caron existe déjà (#${number}). L’ajouter quand même?`);
-    expect(reply(await bot.say('liste tous')).match(/Lucie Caron/g)).toHaveLength(1);
+    expect(replyText(await bot.say('liste tous')).match(/Lucie Caron/g)).toHaveLength(1);
     const open = action(warning, `Ouvrir #${number}`);
-    expect(textsOf(answer(await bot.execute(open.verb, open.data)))).toContain(`#${number} · Lucie Caron`);
+    expect(textsOf(answerCard(await bot.execute(open.verb, open.data)))).toContain(`#${number} · Lucie Caron`);
     const anyway = action(warning, 'Ajouter quand même');
-    const added = textsOf(answer(await bot.execute(anyway.verb, anyway.data))).join('\n');
+    const added = textsOf(answerCard(await bot.execute(anyway.verb, anyway.data))).join('\n');
     expect(added).toMatch(/Patient #\d+ ajouté\./);
-    expect(textsOf(answer(await bot.execute(anyway.verb, anyway.data))).join('\n')).toMatch(/déjà enregistré/);
-    expect(reply(await bot.say('list all', BOB)).match(/lucie CARON/g)).toHaveLength(1);
+    expect(textsOf(answerCard(await bot.execute(anyway.verb, anyway.data))).join('\n')).toMatch(/déjà enregistré/);
+    expect(replyText(await bot.say('list all', BOB)).match(/lucie CARON/g)).toHaveLength(1);
     expect(textsOf(cardOf((await bot.say('add patient Lúcie caron', BOB)).sent[0])).join('\n')).toMatch(/already exists \(#\d+\)\. Add anyway\?/);
   });
 
@@ -45,7 +28,7 @@ describe('mistakes prevented', () => {
     await bot.execute(save.verb, { ...save.data, name: 'Dossier Premier', fileNumber: 'CARL 4402 1212' });
     const second = cardOf((await bot.say('ajouter patient')).sent[0]);
     const saveAgain = action(second, 'Enregistrer');
-    const warning = answer(await bot.execute(saveAgain.verb, { ...saveAgain.data, name: 'Autre Nom', fileNumber: 'CARL 4402 1212' }));
+    const warning = answerCard(await bot.execute(saveAgain.verb, { ...saveAgain.data, name: 'Autre Nom', fileNumber: 'CARL 4402 1212' }));
     expect(textsOf(warning).join('\n')).toMatch(/Le n° de dossier CARL 4402 1212 est déjà celui de #\d+ · Dossier Premier/);
     const anyway = action(warning, 'Ajouter quand même');
     expect(anyway.data).toEqual(expect.objectContaining({ name: 'Autre Nom', fileNumber: 'CARL 4402 1212', force: true }));
@@ -56,23 +39,23 @@ describe('mistakes prevented', () => {
     expect(textsOf(typo)).toContain('Je n’ai pas compris « ajoute patient Rémi ». Vouliez-vous dire « ajouter patient Rémi Suggestion »?');
     const run = action(typo, 'Oui, faire ça');
     const ran = await bot.execute(run.verb, run.data);
-    expect(textsOf(answer(ran))).toContain('Commande lancée : « ajouter patient Rémi Suggestion ».');
-    expect(reply(ran)).toMatch(/Patient #\d+ ajouté\./);
-    const { number } = await add('Inactif Suggéré');
+    expect(textsOf(answerCard(ran))).toContain('Commande lancée : « ajouter patient Rémi Suggestion ».');
+    expect(replyText(ran)).toMatch(/Patient #\d+ ajouté\./);
+    const number = await addPatient(bot, 'Inactif Suggéré');
     expect(textsOf(cardOf((await bot.say(`inactif #${number}`)).sent[0])).join('\n')).toContain(`Vouliez-vous dire « mettre inactif #${number} »?`);
     expect(textsOf(cardOf((await bot.say('lsit', BOB)).sent[0])).join('\n')).toContain('Did you mean “list”?');
-    expect(reply(await bot.say('bonjour le robot'))).toContain('Je n’ai pas compris. Écrivez « aide »');
+    expect(replyText(await bot.say('bonjour le robot'))).toContain('Je n’ai pas compris. Écrivez « aide »');
   });
 
   it('refuses over-long input with its limit instead of cutting it, and a phone with words with an example', async () => {
     const form = cardOf((await bot.say('ajouter patient')).sent[0]);
     expect(JSON.stringify(form)).not.toContain('maxLength');
     const save = action(form, 'Enregistrer');
-    const refused = answer(await bot.execute(save.verb, { ...save.data, name: 'Trop Long', room: 'x'.repeat(41) }));
+    const refused = answerCard(await bot.execute(save.verb, { ...save.data, name: 'Trop Long', room: 'x'.repeat(41) }));
     expect(textsOf(refused).join('\n')).toContain('« Chambre / unité » est trop long (40 caractères au plus).');
     expect(textsOf(refused)).toContain('x'.repeat(41));
-    const { number } = await add('Téléphone Texte');
-    expect(reply(await bot.say(`modifier téléphone #${number} appeler Ginette`))).toContain('par ex. 514 555-0123 ou 514 555-0123 poste 12');
+    const number = await addPatient(bot, 'Téléphone Texte');
+    expect(replyText(await bot.say(`modifier téléphone #${number} appeler Ginette`))).toContain('par ex. 514 555-0123 ou 514 555-0123 poste 12');
   });
 });
 
@@ -89,36 +72,36 @@ describe('Québec vocabulary', () => {
       ['set inactive #N death', BOB, 'Death'],
     ];
     for (const [typed, person, shown] of cases) {
-      const { number } = await add(`Vocabulaire ${cases.findIndex((c) => c[0] === typed)}`);
-      expect(reply(await bot.say(typed.replace('#N', `#${number}`), person))).toMatch(/mis inactif|set inactive/);
-      expect(reply(await bot.say(`voir #${number}`, person))).toContain(shown);
+      const number = await addPatient(bot, `Vocabulaire ${cases.findIndex((c) => c[0] === typed)}`);
+      expect(replyText(await bot.say(typed.replace('#N', `#${number}`), person))).toMatch(/mis inactif|set inactive/);
+      expect(replyText(await bot.say(`voir #${number}`, person))).toContain(shown);
     }
   });
 
   it('keeps the meaning of stored data: a stored leave is a temporary absence, shown translated in the history', async () => {
-    const { number } = await add('Ancienne Donnée');
+    const number = await addPatient(bot, 'Ancienne Donnée');
     await bot.say(`set inactive #${number} leave`, BOB);
-    const history = reply(await bot.say(`historique #${number}`));
+    const history = replyText(await bot.say(`historique #${number}`));
     expect(history).toContain('Statut : Actif → Inactif');
     expect(history).toContain('Raison : Absence temporaire');
     expect(history).not.toMatch(/\(vide\)|→ inactive|leave/);
   });
 
   it('asks for the reason with none preselected and keeps the optional comment', async () => {
-    const { number } = await add('Raison Choisie');
+    const number = await addPatient(bot, 'Raison Choisie');
     const form = cardOf((await bot.say(`mettre inactif #${number}`)).sent[0]);
     const confirm = action(form, 'Confirmer');
-    const none = answer(await bot.execute(confirm.verb, { ...confirm.data, reason: '', comment: 'Répit' }));
+    const none = answerCard(await bot.execute(confirm.verb, { ...confirm.data, reason: '', comment: 'Répit' }));
     expect(textsOf(none).join('\n')).toContain('Écrivez : mettre inactif');
     expect(textsOf(none)).toContain('Répit');
-    const saved = answer(await bot.execute(confirm.verb, { ...confirm.data, reason: 'leave', comment: 'Hospitalisé à l’Hôtel-Dieu' }));
+    const saved = answerCard(await bot.execute(confirm.verb, { ...confirm.data, reason: 'leave', comment: 'Hospitalisé à l’Hôtel-Dieu' }));
     expect(textsOf(saved).join('\n')).toMatch(/Inactif depuis le .* · Absence temporaire · Hospitalisé à l’Hôtel-Dieu/);
   });
 });
 
 describe('confirmation instead of reposts', () => {
   it('answers a typed change with one line and an Open button, and redraws the patient card posted before', async () => {
-    const { number } = await add('Carte Postée');
+    const number = await addPatient(bot, 'Carte Postée');
     const changed = await bot.say(`note #${number} Tension 130/80`);
     const line = cardOf(changed.sent.find((c) => c.method === 'POST'));
     expect(textsOf(line)).toContain(`✓ Note ajoutée au patient #${number}.`);
@@ -131,7 +114,7 @@ describe('confirmation instead of reposts', () => {
   });
 
   it('shows one follow button, the one that fits the person who looks', async () => {
-    const { number } = await add('Bouton Suivre');
+    const number = await addPatient(bot, 'Bouton Suivre');
     await bot.say(`suivre #${number}`);
     const mine = textsOf(cardOf((await bot.say(`voir #${number}`)).sent[0]));
     expect(mine).toContain('Ne plus suivre');

@@ -1,4 +1,4 @@
-import { action, actionsOf, ALICE, BOB, BotHarness, cardOf, CHANNEL_A, CHANNEL_B, type Person, textsOf, type TurnResult } from '../support/botHarness';
+import { action, actionsOf, addPatient, ALICE, BOB, BotHarness, cardOf, CHANNEL_A, CHANNEL_B, type Person, replyCard, replyText, textsOf } from '../support/botHarness';
 import { fixedClock } from '../support/fixtures';
 
 const CHLOE: Person = { id: '29:chloe', aadObjectId: 'aad-chloe', name: 'Chloé Roy', locale: 'fr-CA' };
@@ -11,23 +11,6 @@ const bot = new BotHarness();
 beforeAll(() => bot.start({ clock }));
 afterAll(() => bot.stop());
 
-function replies(result: TurnResult) {
-  return result.sent.filter((c) => c.method === 'POST' && c.activity.replyToId);
-}
-
-function said(result: TurnResult): string {
-  return replies(result).map((c) => [c.activity.text ?? '', ...textsOf(cardOf(c))].join('\n')).join('\n');
-}
-
-function replyCard(result: TurnResult): any {
-  return cardOf(replies(result)[0]);
-}
-
-async function add(name: string, person = ALICE): Promise<number> {
-  const match = /#(\d+)/.exec(said(await bot.say(`ajouter patient ${name}`, person)));
-  return Number(match![1]);
-}
-
 describe('la relève / the handoff', () => {
   let calm: number;
   let urgent: number;
@@ -36,12 +19,12 @@ describe('la relève / the handoff', () => {
   beforeAll(async () => {
     // Yesterday's changes (before the 12 h window) are not in anyone's first relève.
     clock.advance(-14 * 60 * MINUTE);
-    const old = await add('Ancien Hors-Fenêtre');
+    const old = await addPatient(bot, 'Ancien Hors-Fenêtre');
     await bot.say(`modifier chambre #${old} 1A`);
     clock.advance(14 * 60 * MINUTE - 60 * MINUTE);
-    calm = await add('Calme Synthétique');
-    urgent = await add('Rose Urgente');
-    watched = await add('Paul Attention');
+    calm = await addPatient(bot, 'Calme Synthétique');
+    urgent = await addPatient(bot, 'Rose Urgente');
+    watched = await addPatient(bot, 'Paul Attention');
     clock.advance(10 * MINUTE);
     // Bob, another member, makes the changes of the night.
     await bot.say(`signaler #${urgent} urgent Chute ce matin`, BOB);
@@ -120,29 +103,29 @@ describe('la relève / the handoff', () => {
     const texts = textsOf(replyCard(await bot.say('handoff 24h', BOB)));
     expect(texts[0]).toBe('Handoff · since Nov 24, 10:33');
     expect(texts.join('\n')).toContain('Ancien Hors-Fenêtre');
-    expect(said(await bot.say('handoff 100h', BOB))).toBe('A handoff covers 1 to 72 hours, e.g. “handoff 24h”.');
-    expect(said(await bot.say('relève 0h', CHLOE))).toBe('La relève couvre de 1 à 72 heures, par ex. « relève 24h ».');
-    expect(said(await bot.say('relève demain', CHLOE))).toContain('Écrivez : relève, relève 24h');
+    expect(replyText(await bot.say('handoff 100h', BOB))).toBe('A handoff covers 1 to 72 hours, e.g. “handoff 24h”.');
+    expect(replyText(await bot.say('relève 0h', CHLOE))).toBe('La relève couvre de 1 à 72 heures, par ex. « relève 24h ».');
+    expect(replyText(await bot.say('relève demain', CHLOE))).toContain('Écrivez : relève, relève 24h');
     // A card replayed with a forged, too long window is refused.
     const forged = await bot.execute('releve.page', { from: '2026-01-01T00:00:00.000Z', to: '2026-11-25T16:00:00.000Z', lang: 'fr', page: 1 }, CHLOE);
     expect(textsOf(forged.body.value).join('\n')).toContain('La relève couvre de 1 à 72 heures');
   });
 
   it('sets the shift times for superusers only; a member is told who can; the settings card shows them', async () => {
-    expect(said(await bot.say('handoff times 07:00 15:00 23:00', BOB))).toBe(
+    expect(replyText(await bot.say('handoff times 07:00 15:00 23:00', BOB))).toBe(
       'Only the team’s superusers can change the handoff times. Ask: Alice Tremblay.',
     );
-    expect(said(await bot.say('relève heures 07:00', CHLOE))).toBe(
+    expect(replyText(await bot.say('relève heures 07:00', CHLOE))).toBe(
       'Seuls les superutilisateurs de l’équipe peuvent changer les heures de relève. Demandez à : Alice Tremblay.',
     );
-    expect(said(await bot.say('paramètres', ALICE))).toContain('Relève : aucune publication automatique');
-    expect(said(await bot.say('relève heures 25:00', ALICE))).toContain('Écrivez les heures de changement de quart en HH:MM');
-    expect(said(await bot.say('relève heures 23:00 7h 15:00', ALICE))).toBe(
+    expect(replyText(await bot.say('paramètres', ALICE))).toContain('Relève : aucune publication automatique');
+    expect(replyText(await bot.say('relève heures 25:00', ALICE))).toContain('Écrivez les heures de changement de quart en HH:MM');
+    expect(replyText(await bot.say('relève heures 23:00 7h 15:00', ALICE))).toBe(
       'La relève sera publiée dans le canal de l’équipe à 07:00, 15:00, 23:00 (heure du Québec).',
     );
-    expect(said(await bot.say('paramètres', ALICE))).toContain('Relève publiée à : 07:00, 15:00, 23:00');
-    expect(said(await bot.say('handoff times none', ALICE))).toBe('La relève ne sera plus publiée automatiquement.');
-    expect(said(await bot.say('settings', ALICE))).toContain('Relève : aucune publication automatique');
+    expect(replyText(await bot.say('paramètres', ALICE))).toContain('Relève publiée à : 07:00, 15:00, 23:00');
+    expect(replyText(await bot.say('handoff times none', ALICE))).toBe('La relève ne sera plus publiée automatiquement.');
+    expect(replyText(await bot.say('settings', ALICE))).toContain('Relève : aucune publication automatique');
   });
 
   it('pages past 10 patients with Next / Previous, every page from the window the card carries', async () => {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { ALICE, BOB, BotHarness, cardOf, CHANNEL_A, textsOf, type TurnResult } from '../support/botHarness';
+import { ALICE, BOB, BotHarness, cardOf, CHANNEL_A, textsOf, turnText } from '../support/botHarness';
 
 const CSV = '\uFEFFNom;Date de naissance;Chambre / unité\r\nJeanne Par Fichier;1941-04-05;2A\r\nPaul Par Fichier;1939-09-09;2B\r\n;1950-01-01;2C\r\n';
 
@@ -22,12 +22,6 @@ async function startFileHost(): Promise<{ server: Server; url: string; uploads: 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, uploads };
-}
-
-function text(result: TurnResult): string {
-  const invoke = result.body?.value;
-  const cards = result.sent.map((c) => [c.activity.text ?? '', ...textsOf(cardOf(c))].join('\n'));
-  return [typeof invoke === 'string' ? invoke : textsOf(invoke).join('\n'), ...cards].join('\n');
 }
 
 describe('import and export from the personal chat', () => {
@@ -56,8 +50,8 @@ describe('import and export from the personal chat', () => {
   });
 
   it('refuses a member who is no superuser', async () => {
-    expect(text(await bot.personal(BOB, attachment()))).toContain('Only the team’s superusers can do that.');
-    expect(text(await bot.personal(BOB, { text: 'export' }))).toContain('Only the team’s superusers can do that.');
+    expect(turnText(await bot.personal(BOB, attachment()))).toContain('Only the team’s superusers can do that.');
+    expect(turnText(await bot.personal(BOB, { text: 'export' }))).toContain('Only the team’s superusers can do that.');
   });
 
   it('shows a superuser the report of an attached file, then imports the valid rows on confirmation', async () => {
@@ -67,14 +61,14 @@ describe('import and export from the personal chat', () => {
     expect(shown).toContain('3 ligne(s) lue(s) : 2 acceptée(s), 1 refusée(s).');
     expect(shown).toContain('Ligne 4, colonne « Nom » : le nom manque');
     const confirm = card.body.flatMap((b: any) => b.actions ?? []).find((a: any) => a.title.includes('2 lignes valides'));
-    expect(text(await bot.execute(confirm.verb, confirm.data, BOB))).toContain('Only the team’s superusers');
+    expect(turnText(await bot.execute(confirm.verb, confirm.data, BOB))).toContain('Only the team’s superusers');
     const done = await bot.personalInvoke(ALICE, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb: confirm.verb, data: confirm.data } });
-    expect(text(done)).toContain('2 patient(s) importé(s) dans l’équipe.');
+    expect(turnText(done)).toContain('2 patient(s) importé(s) dans l’équipe.');
     const [imported, ...more] = await journaled('import');
     expect(more).toEqual([]);
     expect(imported).toMatchObject({ by: { id: ALICE.aadObjectId }, where: { place: 'personalChat' } });
     expect(imported.patients).toHaveLength(2);
-    const list = text(await bot.say('liste', ALICE));
+    const list = turnText(await bot.say('liste', ALICE));
     expect(list).toContain('Jeanne Par Fichier');
     expect(list).toContain('Paul Par Fichier');
   });
@@ -99,6 +93,6 @@ describe('import and export from the personal chat', () => {
     expect(files.uploads[0]!.subarray(0, 2).toString()).toBe('PK');
     const info = accepted.sent.find((c) => c.activity.attachments?.[0]?.contentType === 'application/vnd.microsoft.teams.card.file.info');
     expect(info?.activity.attachments[0].contentUrl).toBe(`${files.url}/liste.xlsx`);
-    expect(text(await bot.say('exporter', ALICE))).toContain('conversation personnelle');
+    expect(turnText(await bot.say('exporter', ALICE))).toContain('conversation personnelle');
   });
 });

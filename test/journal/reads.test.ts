@@ -1,18 +1,7 @@
 import type { AccessJournal } from '../../src/domain/ports';
-import { action, actionsOf, ALICE, BOB, BotHarness, cardOf, CHANNEL_A, type Person, textsOf, type TurnResult } from '../support/botHarness';
+import { action, actionsOf, ALICE, answerCard, BOB, BotHarness, CHANNEL_A, numberIn, type Person, textsOf, turnText, type TurnResult } from '../support/botHarness';
 
 const CHLOE: Person = { id: '29:chloe', aadObjectId: 'aad-chloe', name: 'Chloé Roy', locale: 'fr-CA' };
-
-function said(result: TurnResult): string {
-  const invoke = result.body?.value;
-  const sent = result.sent.map((c) => [c.activity.text ?? '', ...textsOf(cardOf(c))].join('\n'));
-  return [typeof invoke === 'string' ? invoke : textsOf(invoke).join('\n'), ...sent].join('\n');
-}
-
-/** The card a turn answered with: the invoke's card, or the first card sent. */
-function card(result: TurnResult): any {
-  return result.body?.value?.type === 'AdaptiveCard' ? result.body.value : cardOf(result.sent.find((c) => cardOf(c)));
-}
 
 /** What a card's inputs send when nobody changes them. */
 function inputValues(node: any, out: Record<string, string> = {}): Record<string, string> {
@@ -51,8 +40,8 @@ describe('each read of patients’ information writes exactly one journal record
     }
     await bot.say('aide', ALICE); // Alice: the team's first superuser.
     const added = await bot.say('ajouter patient Journal Premier', ALICE);
-    first = Number(/#(\d+)/.exec(said(added))![1]);
-    firstId = actionsOf(card(added)).find((a) => a.data?.patientId)!.data.patientId;
+    first = numberIn(turnText(added));
+    firstId = actionsOf(answerCard(added)).find((a) => a.data?.patientId)!.data.patientId;
     await bot.say('ajouter patient Journal Second', ALICE);
   });
   afterAll(() => bot.stop());
@@ -81,7 +70,7 @@ describe('each read of patients’ information writes exactly one journal record
     const { result, written } = await journaled(() => bot.say('relève', CHLOE));
     expect(written.map((r) => [r.kind, r.by.id])).toEqual([['releve', CHLOE.aadObjectId]]);
     expect(written[0].patients.map((p: { number: number }) => p.number).sort()).toEqual([first, first + 1]);
-    const acknowledge = actionsOf(card(result)).find((a) => a.verb === 'releve.ack' || a.data?.verb === 'releve.ack')!;
+    const acknowledge = actionsOf(answerCard(result)).find((a) => a.verb === 'releve.ack' || a.data?.verb === 'releve.ack')!;
     const again = await journaled(() => bot.execute('releve.ack', acknowledge.data, CHLOE));
     expect(again.written.map((r) => r.kind)).toEqual(['releve']);
   });
@@ -91,10 +80,10 @@ describe('each read of patients’ information writes exactly one journal record
     const { result, written } = await journaled(() => bot.say('liste', BOB));
     expect(written).toHaveLength(1);
     expect(written[0].kind).toBe('listViewed');
-    const shown = [...said(result).matchAll(/#(\d+)/g)].map((m) => Number(m[1]));
+    const shown = [...turnText(result).matchAll(/#(\d+)/g)].map((m) => Number(m[1]));
     expect(written[0].patients.map((p: any) => p.number).sort()).toEqual([...new Set(shown)].sort());
     expect(written[0].patients).toHaveLength(10);
-    const next = action(card(result), 'Next');
+    const next = action(answerCard(result), 'Next');
     const page2 = await journaled(() => bot.execute(next.verb, next.data, BOB));
     expect(page2.written).toHaveLength(1);
     expect(page2.written[0].patients.map((p: any) => p.number)).toEqual(expect.arrayContaining([first]));
@@ -110,7 +99,7 @@ describe('each read of patients’ information writes exactly one journal record
     const following = await journaled(() => bot.say('mes suivis', BOB));
     expect(following.written.map((r) => [r.kind, r.patients])).toEqual([['listViewed', [{ id: firstId, number: first }]]]);
     const choice = await journaled(() => bot.say('voir "Journal Liste"', BOB));
-    expect(said(choice.result)).toContain('Which one?');
+    expect(turnText(choice.result)).toContain('Which one?');
     expect(choice.written).toHaveLength(1);
     expect(choice.written[0].kind).toBe('listViewed');
     expect(choice.written[0].patients.length).toBeGreaterThan(1);
@@ -143,71 +132,71 @@ describe('each read of patients’ information writes exactly one journal record
     expect(alert.actorIds).toEqual([CHLOE.aadObjectId, ...alert.to.map((a: any) => a.id)]);
     // Vu redraws the alert card (the patient's changes) for the person who taps: one record.
     const ack = await journaled(() => bot.execute('alert.ack', { alertId: alerts[0].id }, BOB));
-    expect(said(ack.result)).toContain(`#${first}`);
+    expect(turnText(ack.result)).toContain(`#${first}`);
     expect(ack.written.map((r) => [r.kind, r.by.id, r.patients])).toEqual([['patientShown', BOB.aadObjectId, [{ id: firstId, number: first }]]]);
   });
 
   it('shows superusers who did what and when for a patient, newest first, and journals that look', async () => {
     const { result, written } = await journaled(() => bot.say(`journal #${first}`, ALICE));
-    const text = said(result);
+    const text = turnText(result);
     expect(text).toContain(`Journal des accès de #${first}`);
     expect(text).toMatch(/Bob Smith · fiche affichée/);
     expect(text).toMatch(/Chloé Roy · alerte communiquée/);
     expect(text).toContain('Destinataires : ');
     expect(text).toContain('canal de l’équipe');
-    const titles = textsOf(card(result)).filter((s) => / · (Alice Tremblay|Bob Smith|Chloé Roy) · /.test(s));
+    const titles = textsOf(answerCard(result)).filter((s) => / · (Alice Tremblay|Bob Smith|Chloé Roy) · /.test(s));
     expect(titles[0]).toMatch(/Bob Smith · fiche affichée/); // Bob's Vu, the latest access
     expect(written).toMatchObject([{ kind: 'journalViewed', by: { id: ALICE.aadObjectId }, patients: [{ id: firstId, number: first }] }]);
 
     const en = await bot.say(`access log #${first}`, { ...ALICE, locale: 'en-US' });
-    expect(said(en)).toContain(`Access log of #${first}`);
-    expect(said(en)).toMatch(/Bob Smith · patient card shown/);
-    expect(said(en)).toContain('Next');
+    expect(turnText(en)).toContain(`Access log of #${first}`);
+    expect(turnText(en)).toMatch(/Bob Smith · patient card shown/);
+    expect(turnText(en)).toContain('Next');
   });
 
   it('pages the journal: Next (Execute, or its Submit fallback) carries the keyset and shows page 2', async () => {
     const page1 = await bot.say(`journal #${first}`, ALICE);
-    const titles1 = textsOf(card(page1)).filter((s) => /(\d{1,2}\u00a0h\u00a0\d{2}|\d{2}:\d{2}( [AP]M)?) · /.test(s));
+    const titles1 = textsOf(answerCard(page1)).filter((s) => /(\d{1,2}\u00a0h\u00a0\d{2}|\d{2}:\d{2}( [AP]M)?) · /.test(s));
     expect(titles1).toHaveLength(10);
-    const next = action(card(page1), 'Suivant');
+    const next = action(answerCard(page1), 'Suivant');
     expect(next.data).toMatchObject({ number: first, page: 2 });
     expect(typeof next.data.before).toBe('string');
     expect(next.fallback).toMatchObject({ type: 'Action.Submit', data: next.data });
     const page2 = await bot.submit(next.data, ALICE);
-    expect(said(page2)).toContain('page 2');
+    expect(turnText(page2)).toContain('page 2');
     const all = (await accesses(bot)).filter((r) => r.numbers.includes(first));
     expect(all.length).toBeGreaterThan(10);
-    const titles2 = textsOf(card(page2)).filter((s) => /(\d{1,2}\u00a0h\u00a0\d{2}|\d{2}:\d{2}( [AP]M)?) · /.test(s));
+    const titles2 = textsOf(answerCard(page2)).filter((s) => /(\d{1,2}\u00a0h\u00a0\d{2}|\d{2}:\d{2}( [AP]M)?) · /.test(s));
     expect(titles1.length + titles2.length).toBeLessThanOrEqual(all.length);
     expect(titles2.length).toBeGreaterThan(0);
   });
 
   it('shows what one person consulted (journal @personne), with the patients’ numbers', async () => {
     const { result, written } = await journaled(() => bot.say('journal', ALICE, CHANNEL_A, [BOB]));
-    const text = said(result);
+    const text = turnText(result);
     expect(text).toContain('Journal des accès de Bob Smith');
     expect(text).toContain(`Patients : #${first}`);
     expect(text).toMatch(/Bob Smith · liste affichée/);
     expect(text).toMatch(/Alice Tremblay · alerte communiquée/); // Bob received that alert.
     expect(written).toHaveLength(1);
     expect(written[0]).toMatchObject({ kind: 'journalViewed', subject: { id: BOB.aadObjectId, name: BOB.name } });
-    expect(said(await bot.say('access log', { ...ALICE, locale: 'en-US' }, CHANNEL_A, [CHLOE]))).toContain('Access log of Chloé Roy');
+    expect(turnText(await bot.say('access log', { ...ALICE, locale: 'en-US' }, CHANNEL_A, [CHLOE]))).toContain('Access log of Chloé Roy');
   });
 
   it('refuses members and tells them who can; their attempt shows and records nothing', async () => {
     const fr = await journaled(() => bot.say(`journal #${first}`, CHLOE));
-    expect(said(fr.result)).toContain('Seuls les superutilisateurs de l’équipe peuvent consulter le journal des accès : Alice Tremblay.');
+    expect(turnText(fr.result)).toContain('Seuls les superutilisateurs de l’équipe peuvent consulter le journal des accès : Alice Tremblay.');
     expect(fr.written).toEqual([]);
     expect(fr.result.sent[0]!.activity.textFormat).toBe('plain');
     const en = await bot.say('access log', BOB, CHANNEL_A, [ALICE]);
-    expect(said(en)).toContain('Only the team’s superusers can see the access log: Alice Tremblay.');
+    expect(turnText(en)).toContain('Only the team’s superusers can see the access log: Alice Tremblay.');
     const tapped = await journaled(() => bot.execute('journal.page', { number: first, before: '9999', page: 2 }, BOB));
-    expect(said(tapped.result)).toContain('Only the team’s superusers can see the access log');
+    expect(turnText(tapped.result)).toContain('Only the team’s superusers can see the access log');
     expect(tapped.written).toEqual([]);
   });
 
   it('lets a superuser set the journal retention on the settings card; out of range is refused and changes nothing', async () => {
-    const settings = card(await bot.say('paramètres', ALICE));
+    const settings = answerCard(await bot.say('paramètres', ALICE));
     expect(textsOf(settings).join('\n')).toContain('Durée décidée par l’établissement (5 ans par défaut)');
     const inputs = inputValues(settings);
     expect(inputs.journalRetentionMonths).toBe('60');
@@ -219,17 +208,17 @@ describe('each read of patients’ information writes exactly one journal record
       return resources[0].journalRetentionMonths;
     };
     const refused = await bot.execute(save.verb, { ...save.data, ...inputs, journalRetentionMonths: '6' }, ALICE);
-    expect(said(refused)).toContain('« Conservation du journal des accès (mois) » doit être un nombre entier de 12 à 240.');
+    expect(turnText(refused)).toContain('« Conservation du journal des accès (mois) » doit être un nombre entier de 12 à 240.');
     expect(await stored()).toBe(60);
     await bot.execute(save.verb, { ...save.data, ...inputs, journalRetentionMonths: '120' }, ALICE);
     expect(await stored()).toBe(120);
   });
 
   it('answers bad input with the usage sentence and changes nothing', async () => {
-    expect(said(await bot.say('journal', ALICE))).toContain('Écrivez : journal #12');
-    expect(said(await bot.say('journal abc', ALICE))).toContain('Écrivez : journal #12');
+    expect(turnText(await bot.say('journal', ALICE))).toContain('Écrivez : journal #12');
+    expect(turnText(await bot.say('journal abc', ALICE))).toContain('Écrivez : journal #12');
     const bad = await bot.execute('journal.page', { before: 'x' }, ALICE);
-    expect(said(bad)).not.toContain('Journal des accès');
+    expect(turnText(bad)).not.toContain('Journal des accès');
   });
 });
 
@@ -248,7 +237,7 @@ describe('no record, no display', () => {
     await bot.start({ journal });
     await bot.say('aide', ALICE);
     const added = await bot.say('ajouter patient Secret Dossier', ALICE);
-    patientId = actionsOf(card(added)).find((a) => a.data?.patientId)!.data.patientId;
+    patientId = actionsOf(answerCard(added)).find((a) => a.data?.patientId)!.data.patientId;
     failing = true;
   });
   afterAll(() => bot.stop());
@@ -256,7 +245,7 @@ describe('no record, no display', () => {
   it('answers a typed show, list, history and journal with the technical-problem sentence, never the information', async () => {
     for (const command of ['voir #1', 'liste', 'historique #1', 'journal #1', 'show Secret']) {
       const result = await bot.say(command, ALICE);
-      const text = said(result);
+      const text = turnText(result);
       expect([command, text]).toEqual([command, expect.stringContaining('problème technique')]);
       expect(text).not.toContain('Secret Dossier');
     }
@@ -265,16 +254,16 @@ describe('no record, no display', () => {
   it('answers a card button (Execute and Submit) with the technical-problem card', async () => {
     for (const verb of ['patient.open', 'patient.edit', 'note.form']) {
       const executed = await bot.execute(verb, { patientId });
-      expect(said(executed)).toContain('problème technique');
-      expect(said(executed)).not.toContain('Secret Dossier');
+      expect(turnText(executed)).toContain('problème technique');
+      expect(turnText(executed)).not.toContain('Secret Dossier');
       const submitted = await bot.submit({ verb, patientId });
-      expect(said(submitted)).toContain('problème technique');
-      expect(said(submitted)).not.toContain('Secret Dossier');
+      expect(turnText(submitted)).toContain('problème technique');
+      expect(turnText(submitted)).not.toContain('Secret Dossier');
     }
   });
 
   it('shows the information again once the journal can be written', async () => {
     failing = false;
-    expect(said(await bot.say('voir #1', ALICE))).toContain('Secret Dossier');
+    expect(turnText(await bot.say('voir #1', ALICE))).toContain('Secret Dossier');
   });
 });

@@ -1,23 +1,9 @@
 import { parseCommand } from '../../src/bot/commandParser';
 import { addMonths } from '../../src/domain/retention';
-import { action, actionsOf, ALICE, BOB, BotHarness, cardOf, CHANNEL_A, textsOf, type TurnResult } from '../support/botHarness';
+import { action, actionsOf, addPatient, ALICE, answerText, BOB, BotHarness, cardOf, CHANNEL_A, replyCard, replyText, textsOf, turnText } from '../support/botHarness';
 import { fixedClock } from '../support/fixtures';
 
 const DAY = 24 * 60 * 60 * 1000;
-
-function replies(result: TurnResult) {
-  return result.sent.filter((c) => c.activity.replyToId);
-}
-
-function said(result: TurnResult): string {
-  return replies(result)
-    .map((c) => [c.activity.text ?? '', ...textsOf(cardOf(c))].join('\n'))
-    .join('\n');
-}
-
-function answer(result: TurnResult): string {
-  return textsOf(result.body?.value).join('\n') || said(result);
-}
 
 it('understands the command in French and English, accents and case optional', () => {
   for (const text of ['purge preview', 'Purge Preview', 'aperçu épuration', 'apercu epuration', 'Aperçu Épuration']) {
@@ -32,7 +18,7 @@ describe('purge preview and exclusion in the bot', () => {
   afterAll(() => bot.stop());
 
   async function discharged(name: string): Promise<number> {
-    const n = Number(/#(\d+)/.exec(said(await bot.say(`ajouter patient ${name}`, ALICE)))![1]);
+    const n = await addPatient(bot, name);
     await bot.say(`note #${n} Visite faite`, ALICE);
     await bot.say(`mettre inactif #${n} départ`, ALICE);
     return n;
@@ -52,10 +38,10 @@ describe('purge preview and exclusion in the bot', () => {
     clock.advance(addMonths(clock.now(), 24).getTime() - clock.now().getTime() + DAY);
 
     const refused = await bot.say('purge preview', BOB);
-    expect(said(refused)).toBe('Only the team’s superusers can do that.');
-    expect(replies(refused).every((c) => !cardOf(c))).toBe(true);
+    expect(replyText(refused)).toBe('Only the team’s superusers can do that.');
+    expect(refused.sent.every((c) => !cardOf(c))).toBe(true);
 
-    const preview = cardOf(replies(await bot.say('aperçu épuration', ALICE))[0]);
+    const preview = replyCard(await bot.say('aperçu épuration', ALICE));
     const text = textsOf(preview).join('\n');
     expect(text).toContain('Aperçu de l’épuration');
     expect(text).toMatch(/Prochaine épuration : \d+ nov\. 2026/);
@@ -67,7 +53,7 @@ describe('purge preview and exclusion in the bot', () => {
 
     // A member's tap changes nothing.
     const bobTap = await bot.execute(exclude.verb, exclude.data, BOB);
-    expect(answer(bobTap)).toContain('Only the team’s superusers can do that.');
+    expect(answerText(bobTap)).toContain('Only the team’s superusers can do that.');
 
     const tapped = await bot.execute(exclude.verb, exclude.data, ALICE);
     const after = textsOf(tapped.body.value).join('\n');
@@ -79,19 +65,19 @@ describe('purge preview and exclusion in the bot', () => {
 
     // The Action.Submit fallback takes the same path (a second tap changes nothing).
     const submitted = await bot.submit({ ...exclude.fallback.data }, ALICE);
-    expect(said(submitted)).toContain(`Patient #${kept} exclu`);
+    expect(turnText(submitted)).toContain(`Patient #${kept} exclu`);
 
-    const history = said(await bot.say(`historique #${kept}`, ALICE));
+    const history = replyText(await bot.say(`historique #${kept}`, ALICE));
     expect(history).toContain('épuration');
     expect(history).toContain('Exclu de l’épuration');
 
     const run = await bot.bot.purge.runOnce();
     expect(run).toMatchObject({ skipped: false, purged: 1 });
     expect(await stored()).toEqual(['Gardée Synthétique']);
-    expect(said(await bot.say(`voir #${kept}`, ALICE))).toContain('Gardée Synthétique');
-    expect(said(await bot.say(`voir #${purged}`, ALICE))).toContain(`Aucun patient ne correspond à « #${purged} »`);
+    expect(replyText(await bot.say(`voir #${kept}`, ALICE))).toContain('Gardée Synthétique');
+    expect(replyText(await bot.say(`voir #${purged}`, ALICE))).toContain(`Aucun patient ne correspond à « #${purged} »`);
 
-    const empty = textsOf(cardOf(replies(await bot.say('purge preview', ALICE))[0])).join('\n');
+    const empty = textsOf(replyCard(await bot.say('purge preview', ALICE))).join('\n');
     expect(empty).toContain('Aucun patient ne sera effacé à la prochaine épuration.');
   });
 
@@ -99,7 +85,7 @@ describe('purge preview and exclusion in the bot', () => {
     const n = await discharged('Revenue Synthétique');
     clock.advance(addMonths(clock.now(), 25).getTime() - clock.now().getTime());
     await bot.say(`mettre actif #${n}`, ALICE);
-    const card = cardOf(replies(await bot.say('purge preview', ALICE))[0]);
+    const card = replyCard(await bot.say('purge preview', ALICE));
     expect(textsOf(card).join('\n')).not.toContain('Revenue Synthétique');
     // Refresh redraws it for the person who tapped.
     const refresh = action(card, 'Actualiser');

@@ -157,6 +157,67 @@ export function rendered(activity: Record<string, any>): string {
   return activity.textFormat === 'markdown' ? text.replace(/\\([!-/:-@[-`{-~])/g, '$1') : text;
 }
 
+/** The turn's replies to the person (POSTs; the harness already leaves alerts and card updates out). */
+export function replies(result: TurnResult): RecordedCall[] {
+  return result.sent.filter((c) => c.method === 'POST');
+}
+
+/** What the turn's replies read: each reply's text and its card's texts. */
+export function replyText(result: TurnResult): string {
+  return replies(result)
+    .map((c) => [rendered(c.activity), ...textsOf(cardOf(c))].join('\n'))
+    .join('\n');
+}
+
+/** The card of the turn's first reply, or undefined. */
+export function replyCard(result: TurnResult): any {
+  return cardOf(replies(result)[0]);
+}
+
+/** Every piece of text on a card, one a line. */
+export function cardText(card: any): string {
+  return textsOf(card).join('\n');
+}
+
+/** The card a turn answered with, on either path: the invoke's card, or the first card sent. */
+export function answerCard(result: TurnResult): any {
+  return result.body?.value?.type === 'AdaptiveCard' ? result.body.value : cardOf(result.sent.find((c) => cardOf(c)));
+}
+
+/** What a tap's answer reads: the invoke's card texts, or, without one, the replies' text. */
+export function answerText(result: TurnResult): string {
+  return textsOf(result.body?.value).join('\n') || replyText(result);
+}
+
+/** Everything the turn showed: the invoke's answer (a sentence or a card), the replies and the card updates. */
+export function turnText(result: TurnResult): string {
+  const invoke = result.body?.value;
+  const sent = result.sent.map((c) => [rendered(c.activity), ...textsOf(cardOf(c))].join('\n'));
+  return [typeof invoke === 'string' ? invoke : textsOf(invoke).join('\n'), ...sent].join('\n');
+}
+
+/** The first team number a text names (`#12`). */
+export function numberIn(text: string): number {
+  const match = /#(\d+)/.exec(text);
+  if (!match) throw new Error(`no patient number in ${text}`);
+  return Number(match[1]);
+}
+
+/** Adds a patient by typed command and returns the reply's card (it carries the patient's number and id). */
+export async function addPatientCard(bot: BotHarness, name: string, person: Person = ALICE, where: Where = CHANNEL_A): Promise<any> {
+  const result = await bot.say(`ajouter patient ${name}`, person, where);
+  const card = replies(result)
+    .map(cardOf)
+    .find((c) => /Patient #\d+ (ajouté|added)/.test(cardText(c)));
+  if (!card) throw new Error(`not added: ${replyText(result)}`);
+  return card;
+}
+
+/** Adds a patient by typed command and returns its team number. */
+export async function addPatient(bot: BotHarness, name: string, person: Person = ALICE, where: Where = CHANNEL_A): Promise<number> {
+  return numberIn(cardText(await addPatientCard(bot, name, person, where)));
+}
+
 /** The Adaptive Card in a recorded activity, or undefined. */
 export function cardOf(call: RecordedCall | undefined): any {
   return call?.activity.attachments?.[0]?.content;

@@ -6,7 +6,7 @@ import type { AccessRecord } from '../../src/domain/journal';
 import type { ImportRun, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../../src/domain/ports';
 import { fold } from '../../src/domain/text';
 
-/** The port's contract in memory, for fast domain tests; the Cosmos adapter has its own tests. */
+/** The port's contract in memory, for fast domain tests; test/store/patientRepositoryContract.test.ts holds it to the Cosmos adapter's behaviour. */
 export class MemoryPatientRepository implements PatientRepository {
   readonly patients = new Map<string, Versioned<Patient>>();
   readonly notes = new Map<string, Note>();
@@ -113,7 +113,7 @@ export class MemoryPatientRepository implements PatientRepository {
     if (alert) this.alerts.set(alert.id, { value: structuredClone(alert), etag: `"a${++this.etags}"` });
   }
 
-  async listPage(teamId: string, filter: ListFilter, _cursor: PageCursor, pageSize: number): Promise<PatientPage> {
+  async listPage(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {
     const rows = this.team(teamId).filter((p) => filter === 'all' || (filter === 'flagged' ? Boolean(p.flag) : p.status === filter));
     const team = this.team(teamId);
     const counts = {
@@ -121,14 +121,24 @@ export class MemoryPatientRepository implements PatientRepository {
       inactive: team.filter((p) => p.status === 'inactive').length,
       flagged: team.filter((p) => p.flag).length,
     };
-    return { patients: rows.slice(0, pageSize), total: rows.length, counts, hasNewer: false, hasOlder: rows.length > pageSize };
+    const page = pageOf(rows, cursor, pageSize);
+    const [first, last] = [page.rows[0], page.rows.at(-1)];
+    return {
+      patients: page.rows,
+      total: rows.length,
+      counts,
+      ...(first && { firstKey: listSortKey(first) }),
+      ...(last && { lastKey: listSortKey(last) }),
+      hasNewer: page.hasNewer,
+      hasOlder: page.hasOlder,
+    };
   }
 
   private team(teamId: string): Patient[] {
     return [...this.patients.values()]
       .map((p) => p.value)
       .filter((p) => p.teamId === teamId)
-      .sort((a, b) => listSortKey(b).localeCompare(listSortKey(a)));
+      .sort((a, b) => byKey(listSortKey(b), listSortKey(a)));
   }
 
   private store(patient: Patient): Versioned<Patient> {
@@ -136,4 +146,22 @@ export class MemoryPatientRepository implements PatientRepository {
     this.patients.set(`${patient.teamId}/${patient.id}`, stored);
     return stored;
   }
+}
+
+/** Strings compared by code unit, as the store's ORDER BY compares them (localeCompare would not). */
+function byKey(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The store's keyset paging over rows in list order (descending key): the same rows, the same flags. */
+function pageOf(rows: Patient[], cursor: PageCursor, pageSize: number): { rows: Patient[]; hasNewer: boolean; hasOlder: boolean } {
+  if ('before' in cursor) {
+    const above = rows.filter((p) => listSortKey(p) > cursor.before);
+    // Fewer rows than a page above the cursor means we are back at the top: the first page.
+    if (above.length > pageSize) return { rows: above.slice(-pageSize), hasNewer: true, hasOlder: true };
+    return pageOf(rows, {}, pageSize);
+  }
+  const after = 'after' in cursor;
+  const below = 'after' in cursor ? rows.filter((p) => listSortKey(p) < cursor.after) : rows;
+  return { rows: below.slice(0, pageSize), hasNewer: after, hasOlder: below.length > pageSize };
 }
