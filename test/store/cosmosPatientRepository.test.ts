@@ -1,9 +1,9 @@
-import { type Patient, patientIdOf } from '../../src/domain/patient';
+import { patientIdOf } from '../../src/domain/patient';
 import { PatientService } from '../../src/domain/patientService';
 import { CosmosRetentionRepository } from '../../src/store/cosmosRetentionRepository';
 import { CosmosPatientRepository } from '../../src/store/cosmosPatientRepository';
 import { startTestCosmos, type TestCosmos } from '../support/cosmos';
-import { nurse, TEAM_A, TEAM_B } from '../support/fixtures';
+import { nurse, syntheticPatient, TEAM_A, TEAM_B } from '../support/fixtures';
 
 let cosmos: TestCosmos;
 let repo: CosmosPatientRepository;
@@ -16,26 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => cosmos.stop());
 
-let sequence = 0;
-function patient(teamId: string, overrides: Partial<Patient> = {}): Patient {
-  sequence += 1;
-  const at = new Date(Date.UTC(2026, 10, 1, 0, sequence)).toISOString();
-  return {
-    id: `p-${teamId.slice(3, 9)}-${sequence}`,
-    teamId,
-    number: sequence,
-    name: `Patient Synthétique ${sequence}`,
-    status: 'active',
-    followers: [],
-    followerIds: [],
-    recentNotes: [],
-    noteCount: 0,
-    created: { by: nurse, at },
-    updated: { by: nurse, at },
-    version: 1,
-    ...overrides,
-  };
-}
+const patient = syntheticPatient;
 
 describe('CosmosPatientRepository', () => {
   it('allocates 50 distinct consecutive numbers under 50 concurrent callers', async () => {

@@ -1,10 +1,9 @@
 import { AlreadyExistsError, ConcurrentEditError } from '../../src/domain/errors';
-import type { Patient } from '../../src/domain/patient';
 import type { PatientRepository } from '../../src/domain/ports';
 import { CosmosPatientRepository } from '../../src/store/cosmosPatientRepository';
 import { startTestCosmos } from '../support/cosmos';
 import { MemoryPatientRepository } from '../support/memoryRepository';
-import { nurse, TEAM_A, TEAM_B } from '../support/fixtures';
+import { nurse, syntheticPatient, TEAM_A, TEAM_B } from '../support/fixtures';
 
 /** A repository to hold to the port's contract, and how to let it go. */
 interface Opened {
@@ -35,26 +34,7 @@ describe.each(REPOSITORIES)('the patient repository contract: %s', (_name, open)
   });
   afterAll(() => opened.close());
 
-  let sequence = 0;
-  function patient(teamId: string, overrides: Partial<Patient> = {}): Patient {
-    sequence += 1;
-    const at = new Date(Date.UTC(2026, 10, 1, 0, sequence)).toISOString();
-    return {
-      id: `p-${teamId.slice(3, 9)}-${sequence}`,
-      teamId,
-      number: sequence,
-      name: `Patient Synthétique ${sequence}`,
-      status: 'active',
-      followers: [],
-      followerIds: [],
-      recentNotes: [],
-      noteCount: 0,
-      created: { by: nurse, at },
-      updated: { by: nurse, at },
-      version: 1,
-      ...overrides,
-    };
-  }
+  const patient = syntheticPatient;
 
   it('creates, reads back without storage fields, and refuses a second create with the same id', async () => {
     const p = patient(TEAM_A, { room: '3B-12' });

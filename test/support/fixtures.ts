@@ -1,4 +1,4 @@
-import type { Actor } from '../../src/domain/patient';
+import type { Actor, Patient } from '../../src/domain/patient';
 
 /** Synthetic people and patients: no real person's data anywhere in the tests. */
 export const nurse: Actor = { id: 'aad-nurse-0001', name: 'Alice Tremblay' };
@@ -17,5 +17,27 @@ export function fixedClock(iso = '2026-11-25T15:00:00.000Z') {
     advance(ms: number) {
       now = new Date(now.getTime() + ms);
     },
+  };
+}
+
+let sequence = 0;
+/** A patient as the store holds it, numbered in creation order within the test file; overrides win. */
+export function syntheticPatient(teamId: string, overrides: Partial<Patient> = {}): Patient {
+  sequence += 1;
+  const at = new Date(Date.UTC(2026, 10, 1, 0, sequence)).toISOString();
+  return {
+    id: `p-${teamId.slice(3, 9)}-${sequence}`,
+    teamId,
+    number: sequence,
+    name: `Patient Synthétique ${sequence}`,
+    status: 'active',
+    followers: [],
+    followerIds: [],
+    recentNotes: [],
+    noteCount: 0,
+    created: { by: nurse, at },
+    updated: { by: nurse, at },
+    version: 1,
+    ...overrides,
   };
 }
