@@ -28,7 +28,7 @@ import {
 } from './patient';
 import { type ImportedPatient, importPatients } from './patientImport';
 import { duplicatesOf, type Resolution, resolvePatient } from './patientLookup';
-import type { ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from './ports';
+import type { ListCounts, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from './ports';
 
 export interface MutationResult {
   patient: Patient;
@@ -108,6 +108,11 @@ export class PatientService {
 
   async get(teamId: string, id: string): Promise<Patient> {
     return (await this.read(teamId, id)).value;
+  }
+
+  /** The filter buttons' counts, for a card that shows them without a list page (the patients I follow). */
+  counts(teamId: string): Promise<ListCounts> {
+    return this.repo.counts(teamId);
   }
 
   list(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {

@@ -72,6 +72,8 @@ export interface PatientRepository {
    */
   replace(patient: Patient, etag: string, extras?: WriteExtras): Promise<Versioned<Patient>>;
   listPage(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage>;
+  /** The team's list counts alone (what a page carries in `counts`). */
+  counts(teamId: string): Promise<ListCounts>;
   /** Patients the person follows, newest activity first, at most `limit`. */
   followedBy(teamId: string, actorId: string, limit: number): Promise<Patient[]>;
   getAlert(teamId: string, id: string): Promise<Versioned<Alert> | null>;

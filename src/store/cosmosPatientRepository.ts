@@ -203,6 +203,10 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   /** The page and the team's counts side by side (one point read, no COUNT). */
+  counts(teamId: string): Promise<ListCounts> {
+    return listCounts(this.container, teamId);
+  }
+
   async listPage(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {
     const where = `c.teamId = @teamId AND c.type = 'patient'${LIST_FILTER_SQL[filter]}`;
     const [counts, page] = await Promise.all([listCounts(this.container, teamId), this.pageRows(teamId, where, cursor, pageSize)]);

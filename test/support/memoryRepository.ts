@@ -3,7 +3,7 @@ import { listSortKey, type Note, type Patient } from '../../src/domain/patient';
 import type { Alert } from '../../src/domain/alerts';
 import type { HistoryRecord } from '../../src/domain/history';
 import type { AccessRecord } from '../../src/domain/journal';
-import type { ImportRun, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../../src/domain/ports';
+import type { ImportRun, ListCounts, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from '../../src/domain/ports';
 import { fold } from '../../src/domain/text';
 
 /** The port's contract in memory, for fast domain tests; test/store/patientRepositoryContract.test.ts holds it to the Cosmos adapter's behaviour. */
@@ -113,14 +113,18 @@ export class MemoryPatientRepository implements PatientRepository {
     if (alert) this.alerts.set(alert.id, { value: structuredClone(alert), etag: `"a${++this.etags}"` });
   }
 
-  async listPage(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {
-    const rows = this.team(teamId).filter((p) => filter === 'all' || (filter === 'flagged' ? Boolean(p.flag) : p.status === filter));
+  async counts(teamId: string): Promise<ListCounts> {
     const team = this.team(teamId);
-    const counts = {
+    return {
       active: team.filter((p) => p.status === 'active').length,
       inactive: team.filter((p) => p.status === 'inactive').length,
       flagged: team.filter((p) => p.flag).length,
     };
+  }
+
+  async listPage(teamId: string, filter: ListFilter, cursor: PageCursor, pageSize: number): Promise<PatientPage> {
+    const rows = this.team(teamId).filter((p) => filter === 'all' || (filter === 'flagged' ? Boolean(p.flag) : p.status === filter));
+    const counts = await this.counts(teamId);
     const page = pageOf(rows, cursor, pageSize);
     const [first, last] = [page.rows[0], page.rows.at(-1)];
     return {

@@ -24,12 +24,12 @@ export async function sendList(turn: Turn, filter: ListFilter): Promise<void> {
 
 /** The patients I follow: one page in the list's order (a person follows a handful), with the filter buttons' counts. */
 async function followingFor(turn: Turn) {
-  const [patients, page] = await Promise.all([
+  const [patients, counts] = await Promise.all([
     turn.deps.patients.followedBy(turn.teamId, turn.actor.id, PAGE_SIZE),
-    turn.deps.patients.list(turn.teamId, 'active', {}, 1),
+    turn.deps.patients.counts(turn.teamId),
   ]);
   await journal(turn, 'listViewed', patients);
-  return followingCard(patients, page.counts, turn.lang);
+  return followingCard(patients, counts, turn.lang);
 }
 
 export async function sendFollowing(turn: Turn): Promise<void> {
