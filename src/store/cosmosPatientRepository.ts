@@ -74,7 +74,8 @@ export class CosmosPatientRepository implements PatientRepository {
   async findByNumber(teamId: string, number: number): Promise<Versioned<Patient> | null> {
     const found = await this.get(teamId, patientIdOf(teamId, number));
     if (found) return found;
-    const [document] = await queryTeam<PatientDocument>(this.container, 
+    const [document] = await queryTeam<PatientDocument>(
+      this.container,
       teamId,
       "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND c.number = @number",
       [{ name: '@number', value: number }],
@@ -83,7 +84,8 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   async findByNamePart(teamId: string, foldedPart: string, limit: number): Promise<Patient[]> {
-    const documents = await queryTeam<PatientDocument>(this.container, 
+    const documents = await queryTeam<PatientDocument>(
+      this.container,
       teamId,
       "SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND CONTAINS(c.searchKey, @part) ORDER BY c.sortKey DESC",
       [
@@ -95,7 +97,8 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   async findByFileNumber(teamId: string, fileNumber: string, limit: number): Promise<Patient[]> {
-    const documents = await queryTeam<PatientDocument>(this.container, 
+    const documents = await queryTeam<PatientDocument>(
+      this.container,
       teamId,
       "SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND c.fileNumber = @file",
       [
@@ -117,7 +120,8 @@ export class CosmosPatientRepository implements PatientRepository {
   }
 
   async followedBy(teamId: string, actorId: string, limit: number): Promise<Patient[]> {
-    const documents = await queryTeam<PatientDocument>(this.container, 
+    const documents = await queryTeam<PatientDocument>(
+      this.container,
       teamId,
       "SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND ARRAY_CONTAINS(c.followerIds, @actorId) ORDER BY c.sortKey DESC",
       [
@@ -229,7 +233,8 @@ export class CosmosPatientRepository implements PatientRepository {
    * gives; one changed meanwhile was re-keyed by that write. Returns how many were rewritten.
    */
   async rekeyLegacy(teamId: string): Promise<number> {
-    const documents = await queryTeam<PatientDocument>(this.container, 
+    const documents = await queryTeam<PatientDocument>(
+      this.container,
       teamId,
       "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND c.sortKey < 'a'",
       [],
@@ -256,7 +261,8 @@ export class CosmosPatientRepository implements PatientRepository {
   ): Promise<{ rows: PatientDocument[]; hasNewer: boolean; hasOlder: boolean }> {
     const take = [{ name: '@take', value: pageSize + 1 }];
     if ('before' in cursor) {
-      const rows = await queryTeam<PatientDocument>(this.container, 
+      const rows = await queryTeam<PatientDocument>(
+        this.container,
         teamId,
         `SELECT TOP @take * FROM c WHERE ${where} AND c.sortKey > @key ORDER BY c.sortKey ASC`,
         [...take, { name: '@key', value: cursor.before }],
@@ -266,7 +272,8 @@ export class CosmosPatientRepository implements PatientRepository {
       return this.pageRows(teamId, where, {}, pageSize);
     }
     const after = 'after' in cursor;
-    const rows = await queryTeam<PatientDocument>(this.container, 
+    const rows = await queryTeam<PatientDocument>(
+      this.container,
       teamId,
       `SELECT TOP @take * FROM c WHERE ${where}${after ? ' AND c.sortKey < @key' : ''} ORDER BY c.sortKey DESC`,
       after ? [...take, { name: '@key', value: cursor.after }] : take,

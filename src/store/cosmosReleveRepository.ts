@@ -29,7 +29,8 @@ export class CosmosReleveRepository implements ReleveRepository {
   constructor(private readonly container: Container) {}
 
   async historyIn(teamId: string, window: ReleveWindow): Promise<HistoryRecord[]> {
-    const rows = await queryTeam<ItemDefinition>(this.container, 
+    const rows = await queryTeam<ItemDefinition>(
+      this.container,
       teamId,
       "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'history' AND c.at >= @from AND c.at <= @to ORDER BY c.at DESC",
       [
@@ -44,7 +45,8 @@ export class CosmosReleveRepository implements ReleveRepository {
     const found: RelevePatient[] = [];
     for (let start = 0; start < ids.length; start += IDS_PER_QUERY) {
       found.push(
-        ...(await queryTeam<RelevePatient>(this.container, 
+        ...(await queryTeam<RelevePatient>(
+          this.container,
           teamId,
           "SELECT c.id, c.number, c.name, c.room, c.status, c.inactive, c.flag FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND ARRAY_CONTAINS(@ids, c.id)",
           [{ name: '@ids', value: ids.slice(start, start + IDS_PER_QUERY) }],
@@ -55,7 +57,8 @@ export class CosmosReleveRepository implements ReleveRepository {
   }
 
   async unacknowledgedAlerts(teamId: string): Promise<Set<string>> {
-    const ids = await queryTeam<string>(this.container, 
+    const ids = await queryTeam<string>(
+      this.container,
       teamId,
       "SELECT VALUE c.patientId FROM c WHERE c.teamId = @teamId AND c.type = 'alert' AND c.urgent = true AND NOT IS_DEFINED(c.acknowledged) AND c.state != 'undeliverable'",
       [],
@@ -85,7 +88,8 @@ export class CosmosReleveRepository implements ReleveRepository {
 
   async acknowledgements(teamId: string, window: ReleveWindow): Promise<ReleveAcknowledgement[]> {
     // `by` is an SQL keyword: the whole (small) document, then only what the card needs.
-    const rows = await queryTeam<ReleveAcknowledgement>(this.container, 
+    const rows = await queryTeam<ReleveAcknowledgement>(
+      this.container,
       teamId,
       "SELECT * FROM c WHERE c.teamId = @teamId AND c.type = 'releveAck' AND c.windowKey = @key",
       [{ name: '@key', value: windowKey(window) }],

@@ -66,7 +66,8 @@ export class CosmosRetentionRepository implements RetentionRepository {
    */
   async candidates(teamId: string, at: Date, retentionMonths: number): Promise<PurgeCandidate[]> {
     const reasons = PURGED_REASONS.map((_, i) => `c.inactive.reason = @reason${i}`).join(' OR ');
-    const rows = await queryTeam<CandidateRow>(this.container, 
+    const rows = await queryTeam<CandidateRow>(
+      this.container,
       teamId,
       `SELECT c.id, c._etag, c.number, c.name, c.status, c.inactive, c.purgeExcluded FROM c
         WHERE c.teamId = @teamId AND c.type = 'patient' AND c.status = 'inactive'
