@@ -1,6 +1,6 @@
 import type { ReleveEvent, ReleveRow, ReleveView } from '../domain/releve';
 import { formatSince } from '../i18n/format';
-import { isMessageKey, type Lang, type MessageKey, t } from '../i18n/messages';
+import { isMessageKey, type Lang, type MessageKey, t, tn } from '../i18n/messages';
 import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, VERBS } from './adaptive';
 import { changeText } from './fields';
 import { truncate } from './listCard';
@@ -13,11 +13,6 @@ export const RELEVE_PAGE_SIZE = 10;
 const VALUE_MAX = 60;
 const EVENTS_MAX = 240;
 const NOTE_MAX = 120;
-
-function plural(lang: Lang, key: 'releve.changes' | 'releve.patients', count: number): string {
-  const form = new Intl.PluralRules(lang === 'fr' ? 'fr-CA' : 'en-CA').select(count) === 'one' ? 'one' : 'other';
-  return t(lang, `${key}.${form}`, { count });
-}
 
 /** A stored word (inactive reason, flag level) in the person's language when we know it; as stored otherwise. */
 function word(lang: Lang, prefix: 'inactive' | 'flag', value: string | undefined): string {
@@ -52,8 +47,7 @@ function row(entry: ReleveRow, to: Date, lang: Lang) {
   const lines: string[] = [];
   if (entry.events.length > 0) lines.push(truncate(entry.events.map((e) => eventText(e, lang)).join(' · '), EVENTS_MAX));
   if (entry.notes.latest) {
-    const key = entry.notes.count === 1 ? 'releve.notes.one' : 'releve.notes.other';
-    lines.push(t(lang, key, { count: entry.notes.count, text: plain(truncate(entry.notes.latest.text, NOTE_MAX)), by: plain(entry.notes.latest.by.name) }));
+    lines.push(tn(lang, 'releve.notes', entry.notes.count, { text: plain(truncate(entry.notes.latest.text, NOTE_MAX)), by: plain(entry.notes.latest.by.name) }));
   }
   // The list's badge: dark text on the flag's band, the level in words and an emoji, never colour alone.
   const look = flagLook(patient, lang);
@@ -89,7 +83,7 @@ export function releveCard(view: ReleveView, page: number, lang: Lang, options: 
   if (current > 1) actions.push(executeAction(t(lang, 'action.previous'), VERBS.relevePage, { ...data, page: current - 1 }));
   if (current < pages) actions.push(executeAction(t(lang, 'action.next'), VERBS.relevePage, { ...data, page: current + 1 }));
   actions.push(executeAction(t(lang, 'action.releveAck'), VERBS.releveAck, { ...data, page: current }, { style: 'positive' }));
-  const count = [plural(lang, 'releve.changes', digest.changes), plural(lang, 'releve.patients', digest.rows.length)].join(', ');
+  const count = [tn(lang, 'releve.changes', digest.changes), tn(lang, 'releve.patients', digest.rows.length)].join(', ');
   return expand(template, {
     notice: options.notice ?? null,
     heading: t(lang, 'releve.title', { since }),
