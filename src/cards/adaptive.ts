@@ -114,3 +114,8 @@ export function expand(template: object, data: object): AdaptiveCard {
   }
   return compiled.expand({ $root: data }) as AdaptiveCard;
 }
+
+/** At most `max` characters, the last one an ellipsis when the text was longer. */
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -3,7 +3,7 @@ import { DEFAULT_FIELDS, enabledFields, type TeamSettings } from '../domain/team
 import type { FieldChange } from '../domain/history';
 import { isMessageKey, type Lang, t } from '../i18n/messages';
 import { shownValue } from '../i18n/values';
-import { plain } from './adaptive';
+import { plain, truncate } from './adaptive';
 
 /** A field as the team shows it: only the fields it uses, under its own labels. */
 export interface FieldView {
@@ -27,7 +27,7 @@ const VALUE_MAX = 120;
 function shown(field: string, value: string | undefined, lang: Lang): string {
   if (value === undefined) return t(lang, 'alert.empty');
   const text = shownValue(field, value, lang);
-  return plain(text.length > VALUE_MAX ? `${text.slice(0, VALUE_MAX - 1)}…` : text);
+  return plain(truncate(text, VALUE_MAX));
 }
 
 /** One change as history and alert cards show it, stored values translated; a value set for the first time has no « (vide) → ». */

@@ -10,10 +10,6 @@ export const PAGE_SIZE = 10;
 /** Characters of the latest note a row shows. */
 const NOTE_WORDS_IN_ROW = 70;
 
-export function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
 /** Which list a row is shown in: a row never repeats the status its list's title already says. */
 type RowContext = ListFilter | 'following' | 'choice';
 

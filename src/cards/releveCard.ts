@@ -1,9 +1,8 @@
 import type { ReleveEvent, ReleveRow, ReleveView } from '../domain/releve';
 import { formatSince } from '../i18n/format';
 import { isMessageKey, type Lang, type MessageKey, t, tn } from '../i18n/messages';
-import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, VERBS } from './adaptive';
+import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, truncate, VERBS } from './adaptive';
 import { changeText } from './fields';
-import { truncate } from './listCard';
 import { flagLook } from './patientCard';
 import template from './templates/releve.json';
 
