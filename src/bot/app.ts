@@ -78,7 +78,7 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
     turn.log.warn({ event: 'tenant-refused' }, 'request from a tenant that is not served');
     const text = t(turn.lang, 'error.tenantRefused');
     if (activity.type === 'invoke') {
-      await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text } } });
+      await answerInvoke(context, 'application/vnd.microsoft.activity.message', text);
     } else if (activity.type === 'message') {
       await sendPlainText(turn, text);
     }
@@ -123,7 +123,7 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
   // card) gets the "no longer valid" card on both paths, not the SDK's 501 or silence.
   app.addRoute(isCardAction, async (context) => {
     const card = invalidCard(context, deps);
-    await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card } } });
+    await answerInvoke(context, 'application/vnd.microsoft.card.adaptive', card);
   }, true);
   app.message(isCardSubmit, async (context) => {
     await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(invalidCard(context, deps))));
@@ -147,6 +147,11 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
   });
 
   return app;
+}
+
+/** The adaptiveCard/action answer (HTTP 200) as Teams reads it: a message or a card. */
+async function answerInvoke(context: TurnContext, type: string, value: unknown): Promise<void> {
+  await context.sendActivity({ type: 'invokeResponse', value: { status: 200, body: { statusCode: 200, type, value } } });
 }
 
 function invalidCard(context: TurnContext, deps: BotDeps) {
