@@ -13,22 +13,20 @@ export async function sendPatientCard(turn: Turn, patient: Patient, card: Adapti
 
 /** The patient card posted earlier in this conversation, if any, redrawn for everyone. */
 export async function redrawPosted(turn: Turn, patient: Patient): Promise<void> {
-  const conversation = turn.context.activity.conversation.id;
-  const id = turn.deps.posted.find(conversation, patient.id);
+  const id = turn.deps.posted.find(turn.context.activity.conversation.id, patient.id);
   if (!id) return;
-  const card = await patientCard(patient, turn.lang, { now: turn.deps.clock.now(), fields: await teamFields(turn) });
-  try {
-    await turn.context.updateActivity({ ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id });
-  } catch (error) {
-    turn.log.warn({ err: error }, 'could not redraw the posted patient card');
-  }
+  await updateCard(turn, id, patientCard(patient, turn.lang, { now: turn.deps.clock.now(), fields: await teamFields(turn) }));
 }
 
 /** The posted card that was tapped is updated in place; when that fails a new message carries the card. */
 export async function updatePostedCard(turn: Turn, card: AdaptiveCard): Promise<boolean> {
   const replyToId = turn.context.activity.replyToId;
-  if (!replyToId) return false;
-  const update: Partial<Activity> = { ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: replyToId };
+  return replyToId ? updateCard(turn, replyToId, card) : false;
+}
+
+/** Replaces a posted message's card; a failure is logged and reported, never thrown (the change itself is saved). */
+async function updateCard(turn: Turn, activityId: string, card: AdaptiveCard): Promise<boolean> {
+  const update: Partial<Activity> = { ...MessageFactory.attachment(CardFactory.adaptiveCard(card)), id: activityId };
   try {
     await turn.context.updateActivity(update);
     return true;
