@@ -28,14 +28,13 @@ export async function resolvePatient(repo: PatientRepository, teamId: string, re
 
 /**
  * Patients the team already has under this name (accents, case and spacing ignored) or this
- * file number: adding one of them again is most often a mistake, so `add` asks first.
+ * file number, those with the file number first: adding one of them again is most often a
+ * mistake, so `add` asks first. One query for both.
  */
 export async function duplicatesOf(repo: PatientRepository, teamId: string, name: string, fileNumber?: string): Promise<Patient[]> {
-  const folded = fold(name);
-  const [byName, byFile] = await Promise.all([
-    folded ? repo.findByNamePart(teamId, folded, CHOICE_LIMIT + 1) : Promise.resolve([]),
-    fileNumber?.trim() ? repo.findByFileNumber(teamId, fileNumber.trim(), CHOICE_LIMIT) : Promise.resolve([]),
-  ]);
-  const found = [...byFile, ...byName.filter((p) => fold(p.name) === folded)];
-  return found.filter((p, i) => found.findIndex((q) => q.id === p.id) === i);
+  const foldedName = fold(name);
+  const file = fileNumber?.trim() || undefined;
+  const found = await repo.findNamesakes(teamId, { foldedName, fileNumber: file }, CHOICE_LIMIT);
+  const sameFile = (p: Patient) => file !== undefined && p.fileNumber === file;
+  return [...found.filter(sameFile), ...found.filter((p) => !sameFile(p))];
 }

@@ -62,8 +62,11 @@ export interface PatientRepository {
   findByNumber(teamId: string, number: number): Promise<Versioned<Patient> | null>;
   /** Patients whose folded name contains the folded part, at most `limit`. */
   findByNamePart(teamId: string, foldedPart: string, limit: number): Promise<Patient[]>;
-  /** Patients with exactly this file or health-card number (a new patient may be one of them). */
-  findByFileNumber(teamId: string, fileNumber: string, limit: number): Promise<Patient[]>;
+  /**
+   * Patients whose folded name is exactly `foldedName`, or whose file or health-card number is
+   * exactly `fileNumber`, at most `limit`: equalities, which an index serves at any team size.
+   */
+  findNamesakes(teamId: string, match: { foldedName: string; fileNumber?: string }, limit: number): Promise<Patient[]>;
   /**
    * Writes the patient if it still has `etag`, with its note, history record and alert in the same
    * transactional batch.

@@ -96,14 +96,16 @@ export class CosmosPatientRepository implements PatientRepository {
     return documents.map(toPatient);
   }
 
-  async findByFileNumber(teamId: string, fileNumber: string, limit: number): Promise<Patient[]> {
+  async findNamesakes(teamId: string, match: { foldedName: string; fileNumber?: string }, limit: number): Promise<Patient[]> {
+    const byFile = match.fileNumber === undefined ? '' : ' OR c.fileNumber = @file';
     const documents = await queryTeam<PatientDocument>(
       this.container,
       teamId,
-      "SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND c.fileNumber = @file",
+      `SELECT TOP @limit * FROM c WHERE c.teamId = @teamId AND c.type = 'patient' AND (c.searchKey = @name${byFile}) ORDER BY c.sortKey DESC`,
       [
         { name: '@limit', value: limit },
-        { name: '@file', value: fileNumber },
+        { name: '@name', value: match.foldedName },
+        ...(match.fileNumber === undefined ? [] : [{ name: '@file', value: match.fileNumber }]),
       ],
     );
     return documents.map(toPatient);

@@ -30,7 +30,7 @@ describe.each(REPOSITORIES)('the patient repository contract: %s', (_name, open)
     opened = await open();
     repo = opened.repo;
     // As in the bot, a team's counter (which keeps its list counts) exists before its first patient.
-    for (const team of [TEAM_A, '19:search@thread.tacv2']) await repo.allocateNumber(team);
+    for (const team of [TEAM_A, '19:search@thread.tacv2', '19:namesakes@thread.tacv2']) await repo.allocateNumber(team);
   });
   afterAll(() => opened.close());
 
@@ -139,9 +139,23 @@ describe.each(REPOSITORIES)('the patient repository contract: %s', (_name, open)
   });
 
   it('finds the patients with a file number, in the team only', async () => {
-    const p = patient(TEAM_A, { fileNumber: 'CARL 4402 1212' });
+    const p = patient(TEAM_A, { name: 'Fictif Numéroté', fileNumber: 'CARL 4402 1212' });
     await repo.create(p);
-    expect((await repo.findByFileNumber(TEAM_A, 'CARL 4402 1212', 5)).map((x) => x.id)).toEqual([p.id]);
-    expect(await repo.findByFileNumber(TEAM_B, 'CARL 4402 1212', 5)).toEqual([]);
+    const byFile = { foldedName: 'personne d’autre', fileNumber: 'CARL 4402 1212' };
+    expect((await repo.findNamesakes(TEAM_A, byFile, 5)).map((x) => x.id)).toEqual([p.id]);
+    expect(await repo.findNamesakes(TEAM_B, byFile, 5)).toEqual([]);
+  });
+
+  it('finds namesakes by the whole folded name or the file number, not by a part of the name', async () => {
+    const team = '19:namesakes@thread.tacv2';
+    const a = patient(team, { name: 'Éloïse Bélanger' });
+    const b = patient(team, { name: 'Eloise  BELANGER' });
+    const c = patient(team, { name: 'Éloïse Bélanger-Roy', fileNumber: 'DOS-77' });
+    for (const p of [a, b, c]) await repo.create(p);
+    const ids = async (match: { foldedName: string; fileNumber?: string }) => (await repo.findNamesakes(team, match, 10)).map((x) => x.id).sort();
+    expect(await ids({ foldedName: 'eloise belanger' })).toEqual([a.id, b.id].sort());
+    expect(await ids({ foldedName: 'eloise' })).toEqual([]);
+    expect(await ids({ foldedName: 'eloise belanger', fileNumber: 'DOS-77' })).toEqual([a.id, b.id, c.id].sort());
+    expect(await repo.findNamesakes(TEAM_B, { foldedName: 'eloise belanger' }, 10)).toEqual([]);
   });
 });

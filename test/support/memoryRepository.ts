@@ -54,9 +54,9 @@ export class MemoryPatientRepository implements PatientRepository {
       .slice(0, limit);
   }
 
-  async findByFileNumber(teamId: string, fileNumber: string, limit: number): Promise<Patient[]> {
+  async findNamesakes(teamId: string, match: { foldedName: string; fileNumber?: string }, limit: number): Promise<Patient[]> {
     return this.team(teamId)
-      .filter((p) => p.fileNumber === fileNumber)
+      .filter((p) => fold(p.name) === match.foldedName || (match.fileNumber !== undefined && p.fileNumber === match.fileNumber))
       .slice(0, limit);
   }
 
