@@ -47,6 +47,8 @@ export interface StartOptions {
   journal?: (cosmos: AccessJournal) => AccessJournal;
   /** How often the relève's scheduler looks for a shift change to post (default 1 min; also at start). */
   releveCheckMs?: number;
+  /** How long an instance shows a list from the team settings it last read (default SETTINGS_CACHE_MS). */
+  settingsCacheMs?: number;
 }
 
 export interface RunningBot {
@@ -131,7 +133,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   );
   const deps: BotDeps = {
     patients,
-    teams: new TeamService(repositories.teams),
+    teams: new TeamService(repositories.teams, options.settingsCacheMs),
     history: repositories.history,
     tenantAllowed: tenantPolicy(config),
     anyFileHost: !config.bot,

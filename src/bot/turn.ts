@@ -15,8 +15,10 @@ export interface Turn {
   lang: Lang;
   /** Carries the activity id as correlation id; never the activity's text. */
   log: Logger;
-  /** The team's settings, read once per turn (the first user of a team becomes its superuser). */
+  /** The team's settings for showing the list, from this instance's cache or read once per turn (the first user of a team becomes its superuser). */
   settings(): Promise<TeamSettings>;
+  /** The team's settings as stored now, read once per turn: for every decision about who may do what. */
+  currentSettings(): Promise<TeamSettings>;
 }
 
 const TURN_KEY = Symbol('turn');
@@ -36,6 +38,7 @@ function newTurn(context: TurnContext, deps: BotDeps): Turn {
   const actor = actorOf(activity);
   const log = deps.logger.child({ correlationId: activity.id ?? activity.replyToId, activityType: activity.type });
   let settings: Promise<TeamSettings> | undefined;
+  let current: Promise<TeamSettings> | undefined;
   return {
     context,
     deps,
@@ -43,6 +46,7 @@ function newTurn(context: TurnContext, deps: BotDeps): Turn {
     actor,
     lang: langOfActivity(activity, deps.devLocale),
     log,
-    settings: () => (settings ??= deps.teams.settings(teamId, actor)),
+    settings: () => current ?? (settings ??= deps.teams.settings(teamId, actor)),
+    currentSettings: () => (current ??= deps.teams.currentSettings(teamId, actor)),
   };
 }

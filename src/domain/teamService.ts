@@ -6,33 +6,60 @@ import { defaultSettings, grantSuperuser, revokeSuperuser, type SettingsInput, t
 
 const WRITE_CONFLICTS: ConflictPolicy = { attempts: 5 };
 
+/**
+ * How long this instance shows a team's list (names, fields, labels) from the settings it last
+ * read: a change made on another instance shows there within this time; on this one at once.
+ * Who may do what is never taken from here (`currentSettings`).
+ */
+export const SETTINGS_CACHE_MS = 30_000;
+
 /** Who manages a team's list and how the list works. */
 export class TeamService {
   /** Teams whose settings this instance has seen (settings are never deleted). */
   private readonly known = new Set<string>();
+  private readonly cached = new Map<string, { settings: TeamSettings; until: number }>();
 
-  constructor(private readonly repo: TeamRepository) {}
+  constructor(
+    private readonly repo: TeamRepository,
+    /** Real time, not a turn's clock: a cache entry ages whatever time a test pretends it is. */
+    private readonly cacheMs = SETTINGS_CACHE_MS,
+  ) {}
 
   /** Whether the team's settings exist for sure, so that a turn that does not use them can skip reading them. */
   hasSettings(teamId: string): boolean {
     return this.known.has(teamId);
   }
 
-  /** The team's settings; the first person to use the bot in a team becomes its first superuser. */
+  /**
+   * The team's settings for showing the list, at most `cacheMs` old (no read at all on most
+   * turns); the first person to use the bot in a team becomes its first superuser.
+   */
   async settings(teamId: string, actor: Actor): Promise<TeamSettings> {
+    const entry = this.cached.get(teamId);
+    if (entry && entry.until > performance.now()) return entry.settings;
+    return this.currentSettings(teamId, actor);
+  }
+
+  /** The team's settings read now: for deciding who may do what (a revoked superuser waits out no cache). */
+  async currentSettings(teamId: string, actor: Actor): Promise<TeamSettings> {
     const found = await this.repo.getSettings(teamId);
     if (found) {
       this.known.add(teamId);
-      return this.withName(teamId, found, actor);
+      return this.remember(teamId, await this.withName(teamId, found, actor));
     }
     try {
-      return (await this.repo.saveSettings(teamId, defaultSettings(actor))).value;
+      return this.remember(teamId, (await this.repo.saveSettings(teamId, defaultSettings(actor))).value);
     } catch (error) {
       if (!(error instanceof AlreadyExistsError)) throw error;
       const winner = await this.repo.getSettings(teamId);
       if (!winner) throw error;
-      return winner.value;
+      return this.remember(teamId, winner.value);
     }
+  }
+
+  private remember(teamId: string, settings: TeamSettings): TeamSettings {
+    if (this.cacheMs > 0) this.cached.set(teamId, { settings, until: performance.now() + this.cacheMs });
+    return settings;
   }
 
   /**
@@ -87,7 +114,7 @@ export class TeamService {
         await this.settings(teamId, by);
         return (await this.repo.getSettings(teamId)) as Versioned<TeamSettings>;
       },
-      async (current) => (await this.repo.saveSettings(teamId, apply(current.value), current.etag)).value,
+      async (current) => this.remember(teamId, (await this.repo.saveSettings(teamId, apply(current.value), current.etag)).value),
     );
   }
 }

@@ -13,7 +13,7 @@ import type { CardHandler } from './cardHandler';
 
 /** Members and guests are told who can see the journal: the team's superusers, by name. */
 async function refusedUnlessSuperuser(turn: Turn): Promise<{ names: string } | null> {
-  const settings = await turn.settings();
+  const settings = await turn.currentSettings();
   if (isSuperuser(settings, turn.actor.id)) return null;
   return { names: settings.superusers.map((s) => s.name).join(', ') };
 }

@@ -12,7 +12,7 @@ const pageInput = z.object({ page: z.coerce.number().int().min(1).max(10000).def
 const excludeInput = pageInput.extend({ patientId: z.string().min(1).max(100) });
 
 async function previewCard(turn: Turn, page: number, shown?: Notice): Promise<AdaptiveCard> {
-  const preview = await turn.deps.retention.preview(turn.teamId, await turn.settings(), turn.actor);
+  const preview = await turn.deps.retention.preview(turn.teamId, await turn.currentSettings(), turn.actor);
   await journal(turn, 'listViewed', purgePage(preview.patients, page).shown);
   return purgePreviewCard({ ...preview, runAt: preview.runAt.toISOString() }, page, turn.lang, { notice: shown });
 }
@@ -34,7 +34,7 @@ export const pagePurgePreview: CardHandler = async (turn, data) => {
 export const excludeFromPurge: CardHandler = async (turn, data) => {
   const input = excludeInput.parse(data);
   try {
-    const result = await turn.deps.retention.exclude(turn.teamId, await turn.settings(), turn.actor, input.patientId);
+    const result = await turn.deps.retention.exclude(turn.teamId, await turn.currentSettings(), turn.actor, input.patientId);
     turn.log.info({ event: 'purge-excluded', changed: result.changed }, 'patient excluded from the purge');
     const confirmation = notice(turn, 'done.purgeExcluded', 'Good', { number: result.patient.number });
     return forEveryone(await previewCard(turn, input.page, confirmation));

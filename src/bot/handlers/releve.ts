@@ -23,7 +23,7 @@ export async function sendReleve(turn: Turn, hours?: number): Promise<void> {
 
 /** `relève heures 07:00 15:00 23:00` / `relève heures aucune`: superusers; others are told who can. */
 export async function setShiftTimes(turn: Turn, none: boolean, words: string[]): Promise<void> {
-  const settings = await turn.settings();
+  const settings = await turn.currentSettings();
   if (!isSuperuser(settings, turn.actor.id)) {
     return sendText(turn, 'releve.scheduleRefused', { names: settings.superusers.map((s) => plain(s.name)).join(', ') });
   }

@@ -12,7 +12,7 @@ import type { CardHandler } from './cardHandler';
 
 /** `settings` / `paramètres`: superusers only. */
 export async function sendSettings(turn: Turn): Promise<void> {
-  const settings = await turn.settings();
+  const settings = await turn.currentSettings();
   requireSuperuser(settings, turn.actor);
   await sendCard(turn, settingsFormCard(settings, turn.teamId, turn.lang));
 }
@@ -36,7 +36,7 @@ export const saveSettings: CardHandler = async (turn, data) => {
     return forTapper(settingsFormCard(saved, turn.teamId, turn.lang, { notice: notice(turn, 'done.settings', 'Good') }));
   } catch (error) {
     if (!isDomainError(error) || error.code === 'superuserOnly') throw error;
-    return forTapper(settingsFormCard(await turn.settings(), turn.teamId, turn.lang, { notice: refusal(turn, error) }));
+    return forTapper(settingsFormCard(await turn.currentSettings(), turn.teamId, turn.lang, { notice: refusal(turn, error) }));
   }
 };
 
