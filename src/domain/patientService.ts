@@ -4,7 +4,7 @@ import { type Clock, systemClock } from './clock';
 import { conditionalWrite, type ConflictPolicy, jitteredPause } from './conditionalWrite';
 import { AlreadyExistsError, DomainError, DuplicatePatientError } from './errors';
 import { diffPatients, type FieldChange, type HistoryAction, historyRecord } from './history';
-import type { AccessedPatient } from './journal';
+import type { AccessedPatient, AccessRecord } from './journal';
 import { planAlert } from './outbox';
 import {
   type Actor,
@@ -44,6 +44,8 @@ export interface ChangeOrigin {
   allowDuplicate?: boolean;
   /** The patient as this turn just read it: the first attempt starts from it instead of reading again. */
   current?: Versioned<Patient>;
+  /** The journal record of showing the patient created, written in its creation batch. */
+  access?: (patient: Patient) => AccessRecord;
 }
 
 /** Enough for 50 writers on one patient from two instances (measured, README "Concurrent edits"). */
@@ -93,7 +95,7 @@ export class PatientService {
     const patient = newPatient(teamId, number, { name, fields, status: 'active' }, stamp);
     const history = historyRecord(patient.id, actor, stamp.at, 'create', diffPatients(undefined, patient));
     try {
-      return { patient: (await this.repo.create(patient, { history, requestKey })).value, changed: true };
+      return { patient: (await this.repo.create(patient, { history, requestKey, access: origin.access?.(patient) })).value, changed: true };
     } catch (error) {
       if (!(error instanceof AlreadyExistsError) || !requestKey) throw error;
       const existing = await this.repo.createdByRequest(teamId, requestKey);

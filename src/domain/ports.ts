@@ -39,7 +39,7 @@ export interface WriteExtras {
   newAlert?: Alert;
   /** A pending alert the change joins, conditional on its ETag (the dispatcher may have claimed it). */
   mergedAlert?: Versioned<Alert>;
-  /** The journal record of the alert's communication, so that no alert goes out unrecorded. */
+  /** The journal record that goes with the change: an alert's communication (none goes out unrecorded), or showing the patient created. */
   access?: AccessRecord;
   /** How a replaced patient moves the team's list counts (status, flag); a created one counts itself. */
   countsDelta?: ListCounts;

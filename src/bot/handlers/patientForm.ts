@@ -9,6 +9,7 @@ import { forEveryone, forTapper } from '../replies';
 import { notice, refusal, showForm, showPatient } from '../views';
 import { type Turn } from '../turn';
 import { writtenDates } from '../confirmation';
+import { recordInBatch } from '../journal';
 import type { CardHandler } from './cardHandler';
 
 /** The fields the form sent (the team's fields); the others are left as they are. */
@@ -49,8 +50,11 @@ export const createPatient: CardHandler = async (turn, data) => {
   const input = createInput.parse(data);
   const values: FormValues = { name: input.name, ...fieldsOf(input) };
   try {
-    const origin = { requestId: input.requestId, allowDuplicate: input.force };
+    const shown = recordInBatch(turn, 'patientShown');
+    const origin = { requestId: input.requestId, allowDuplicate: input.force, access: shown.record };
     const result = await turn.deps.patients.add(turn.teamId, turn.actor, { name: input.name, fields: fieldsOf(input) }, origin);
+    // A form submitted again found the patient the first one made, in a batch this turn did not write.
+    if (result.changed) shown.written(result.patient);
     const confirmation = notice(turn, result.changed ? 'done.created' : 'done.alreadyCreated', 'Good', { number: result.patient.number });
     confirmation.text = [confirmation.text, ...(await writtenDates(turn, result.patient, EDITABLE_FIELDS))].join(' ');
     return forEveryone(await showPatient(turn, result.patient, confirmation));

@@ -12,6 +12,7 @@ import { type Turn } from '../turn';
 import { sendFollowing, sendList } from './browse';
 import type { CardHandler } from './cardHandler';
 import { guardedTyped } from './typedHandler';
+import { recordInBatch } from '../journal';
 import { duplicateWarning } from './patientForm';
 import { handlePatientCommand } from './patientCommands';
 import { handleExport } from './transfer';
@@ -35,7 +36,9 @@ export const handleText = guardedTyped(async (turn: Turn, text: string): Promise
         return sendCard(turn, await showForm(turn, { mode: 'create', requestId: turn.deps.newId() }));
       }
       try {
-        const { patient } = await turn.deps.patients.add(turn.teamId, turn.actor, { name: command.name });
+        const shown = recordInBatch(turn, 'patientShown');
+        const { patient } = await turn.deps.patients.add(turn.teamId, turn.actor, { name: command.name }, { access: shown.record });
+        shown.written(patient);
         const confirmation = notice(turn, 'done.created', 'Good', { number: patient.number });
         return await sendPatientCard(turn, patient, await showPatient(turn, patient, confirmation));
       } catch (error) {
