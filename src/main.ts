@@ -24,12 +24,12 @@ import { openStore } from './store/openStore';
 import { PurgeJob } from './jobs/purgeJob';
 import { RetentionService } from './domain/retentionService';
 import { CosmosRetentionRepository } from './store/cosmosRetentionRepository';
-import type { AccessJournal, TeamDirectory } from './domain/ports';
+import type { AccessJournal } from './domain/ports';
 import { CosmosAccessJournal } from './store/cosmosAccessJournal';
 import { ReleveService } from './domain/releve';
 import { ReleveJob } from './jobs/releveJob';
 import { CosmosLeaseStore } from './store/cosmosLeases';
-import { CosmosTeamDirectory, EVERY_TEAM } from './store/cosmosRegistry';
+import { CosmosTeamDirectory, EVERY_TEAM, runOnce } from './store/cosmosRegistry';
 import { CosmosReleveRepository } from './store/cosmosReleveRepository';
 import { ALERT_LANG } from './bot/connectorMessenger';
 
@@ -154,7 +154,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   purge.start();
   releveJob.start();
   // Patients stored before the list ranked flags get the new sort key once; until then they list last.
-  void rekeyLegacyPatients(new CosmosTeamDirectory(container, EVERY_TEAM), repositories.patients, logger);
+  void rekeyLegacyPatients(container, repositories.patients, logger);
   await new Promise<void>((resolve) => http.server.listen(config.port, '0.0.0.0', resolve));
   const address = http.server.address();
   logger.info({ port: address.port, auth: Boolean(config.bot), store: local ? 'local' : 'azure' }, 'bot listening on /api/messages');
@@ -176,11 +176,14 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   };
 }
 
-async function rekeyLegacyPatients(teams: TeamDirectory, patients: CosmosPatientRepository, logger: Logger): Promise<void> {
+async function rekeyLegacyPatients(container: Container, patients: CosmosPatientRepository, logger: Logger): Promise<void> {
   try {
     let rewritten = 0;
-    for (const teamId of await teams.teams()) rewritten += await patients.rekeyLegacy(teamId);
-    if (rewritten > 0) logger.info({ rewritten }, 'list sort keys rewritten');
+    const teams = new CosmosTeamDirectory(container, EVERY_TEAM);
+    const outcome = await runOnce(container, 'ranked-sort-keys', async () => {
+      for (const teamId of await teams.teams()) rewritten += await patients.rekeyLegacy(teamId);
+    });
+    if (outcome === 'ran' && rewritten > 0) logger.info({ rewritten }, 'list sort keys rewritten (once: later starts skip it)');
   } catch (error) {
     logger.warn({ err: error }, 'could not rewrite the list sort keys; those patients list last until they change');
   }

@@ -1,6 +1,6 @@
 import type { Container } from '@azure/cosmos';
 import type { AdministeredTeam, TeamDirectory } from '../domain/ports';
-import { queryTeam } from './cosmosDocuments';
+import { queryTeam, readTyped } from './cosmosDocuments';
 
 /**
  * The one partition that is not a team's: small per-team index documents (a team with a channel,
@@ -82,4 +82,17 @@ export function dueTeams(container: Container, now: Date): Promise<string[]> {
   return queryTeam<string>(container, REGISTRY, `SELECT VALUE c.team FROM c WHERE c.teamId = @teamId AND c.type = '${DUE_TYPE}' AND c.dueAt <= @now`, [
     { name: '@now', value: now.toISOString() },
   ]);
+}
+
+/**
+ * Runs a one-time data migration unless the registry records it done, and records it once it ran
+ * whole: later starts cost one point read. A migration that throws is not recorded (the next
+ * start runs it again), so each must be safe to run twice.
+ */
+export async function runOnce(container: Container, name: string, migrate: () => Promise<void>): Promise<'ran' | 'done before'> {
+  const id = `migration|${name}`;
+  if (await readTyped(container, REGISTRY, id, 'migration')) return 'done before';
+  await migrate();
+  await container.items.upsert({ id, teamId: REGISTRY, type: 'migration', at: new Date().toISOString() });
+  return 'ran';
 }
