@@ -181,7 +181,9 @@ async function rekeyLegacyPatients(container: Container, patients: CosmosPatient
     let rewritten = 0;
     const teams = new CosmosTeamDirectory(container, EVERY_TEAM);
     const outcome = await runOnce(container, 'ranked-sort-keys', async () => {
-      for (const teamId of await teams.teams()) rewritten += await patients.rekeyLegacy(teamId);
+      const known = await teams.teams();
+      for (const teamId of known) rewritten += await patients.rekeyLegacy(teamId);
+      return known.length > 0;
     });
     if (outcome === 'ran' && rewritten > 0) logger.info({ rewritten }, 'list sort keys rewritten (once: later starts skip it)');
   } catch (error) {

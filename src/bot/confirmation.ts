@@ -2,7 +2,7 @@ import type { AdaptiveCard } from '../cards/adaptive';
 import { executeAction, VERBS } from '../cards/adaptive';
 import { messageCard } from '../cards/helpCard';
 import type { EditableField, Patient } from '../domain/patient';
-import type { MutationResult } from '../domain/patientService';
+import type { MutationResult } from '../domain/patientChange';
 import { formatDay } from '../i18n/format';
 import { type MessageKey, t } from '../i18n/messages';
 import { redrawPosted } from './redraw';

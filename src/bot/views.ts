@@ -4,7 +4,7 @@ import { type FormValues, patientFormCard } from '../cards/formCards';
 import { patientCard } from '../cards/patientCard';
 import type { DomainError } from '../domain/errors';
 import type { Patient } from '../domain/patient';
-import type { MutationResult } from '../domain/patientService';
+import type { MutationResult } from '../domain/patientChange';
 import { type MessageKey, t } from '../i18n/messages';
 import { journal } from './journal';
 import type { Turn } from './turn';

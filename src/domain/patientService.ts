@@ -1,22 +1,17 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { type AlertPolicy, DEFAULT_ALERT_POLICY, needsAlert } from './alerts';
+import { randomUUID } from 'node:crypto';
+import { type AlertPolicy, DEFAULT_ALERT_POLICY } from './alerts';
 import { type Clock, systemClock } from './clock';
-import { conditionalWrite, type ConflictPolicy, jitteredPause } from './conditionalWrite';
 import { AlreadyExistsError, DomainError, DuplicatePatientError } from './errors';
-import { diffPatients, type FieldChange, type HistoryAction, historyRecord } from './history';
-import type { AccessedPatient, AccessRecord } from './journal';
-import { planAlert } from './outbox';
+import { diffPatients, type HistoryAction, historyRecord } from './history';
+import type { AccessedPatient } from './journal';
 import {
   type Actor,
-  countsDelta,
   type FlagLevel,
   isFollowing,
   type EditableField,
   type InactiveReason,
   newPatient,
-  type Note,
   type Patient,
-  RECENT_NOTES_KEPT,
   validateField,
   validateFields,
   validateName,
@@ -26,30 +21,10 @@ import {
   withFollower,
   withoutFollower,
 } from './patient';
+import { applyChange, type ChangeContext, type ChangeOrigin, idFromRequest, type MutationResult, type PatientChange, readPatient } from './patientChange';
 import { type ImportedPatient, importPatients } from './patientImport';
 import { duplicatesOf, type Resolution, resolvePatient } from './patientLookup';
-import type { ListCounts, ListFilter, PageCursor, PatientPage, PatientRepository, Versioned, WriteExtras } from './ports';
-
-export interface MutationResult {
-  patient: Patient;
-  changed: boolean;
-}
-
-/** Where a change comes from: a typed command retries on fresh data; a card knows the version it showed. */
-export interface ChangeOrigin {
-  expectedVersion?: number;
-  /** Id the card generated once, so that the same form submitted twice does one thing. */
-  requestId?: string;
-  /** The person saw that the team already has this patient and adds it anyway. */
-  allowDuplicate?: boolean;
-  /** The patient as this turn just read it: the first attempt starts from it instead of reading again. */
-  current?: Versioned<Patient>;
-  /** The journal record of showing the patient created, written in its creation batch. */
-  access?: (patient: Patient) => AccessRecord;
-}
-
-/** Enough for 50 writers on one patient from two instances (measured, README "Concurrent edits"). */
-const WRITE_CONFLICTS: ConflictPolicy = { attempts: 30, pause: jitteredPause(400) };
+import type { ListCounts, ListFilter, PageCursor, PatientPage, PatientRepository } from './ports';
 
 export interface PatientServiceOptions {
   clock?: Clock;
@@ -60,16 +35,19 @@ export interface PatientServiceOptions {
 
 export class PatientService {
   private readonly clock: Clock;
-  private readonly alertPolicy: AlertPolicy;
-  private readonly onAlert: (teamId: string) => void;
+  private readonly changes: ChangeContext;
 
   constructor(
     private readonly repo: PatientRepository,
     options: PatientServiceOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
-    this.alertPolicy = options.alertPolicy ?? DEFAULT_ALERT_POLICY;
-    this.onAlert = options.onAlert ?? (() => undefined);
+    this.changes = {
+      repo,
+      clock: this.clock,
+      alertPolicy: options.alertPolicy ?? DEFAULT_ALERT_POLICY,
+      onAlert: options.onAlert ?? (() => undefined),
+    };
   }
 
   async add(
@@ -109,7 +87,7 @@ export class PatientService {
   }
 
   async get(teamId: string, id: string): Promise<Patient> {
-    return (await this.read(teamId, id)).value;
+    return (await readPatient(this.repo, teamId, id)).value;
   }
 
   /** The filter buttons' counts, for a card that shows them without a list page (the patients I follow). */
@@ -271,64 +249,15 @@ export class PatientService {
     return this.repo.followedBy(teamId, actorId, limit);
   }
 
-  private async read(teamId: string, id: string): Promise<Versioned<Patient>> {
-    const found = await this.repo.get(teamId, id);
-    if (!found) throw new DomainError('patientNotFound');
-    return found;
-  }
-
-  /**
-   * Applies a change on the latest stored patient, conditional on its ETag. A typed command
-   * (no expected version) is re-applied on fresh data when another writer won; a card that
-   * showed an older version is refused so that nobody overwrites a change they have not seen.
-   * `more.recorded`: changes kept in the history record only, that no alert announces.
-   */
   private mutate(
     teamId: string,
     actor: Actor,
     patientId: string,
     origin: ChangeOrigin,
     action: HistoryAction,
-    change: (patient: Patient, at: string) => Patient | null,
-    more: { note?: (patient: Patient, at: string) => Note; recorded?: FieldChange[] } = {},
+    change: PatientChange['change'],
+    more: Pick<PatientChange, 'note' | 'recorded'> = {},
   ): Promise<MutationResult> {
-    const known = origin.current?.value.id === patientId ? origin.current : undefined;
-    return conditionalWrite(WRITE_CONFLICTS, () => this.read(teamId, patientId), async (current): Promise<MutationResult> => {
-      const now = this.clock.now();
-      const at = now.toISOString();
-      const changed = change(current.value, at);
-      if (changed === null) return { patient: current.value, changed: false };
-      if (origin.expectedVersion !== undefined && origin.expectedVersion !== current.value.version) {
-        throw new DomainError('patientChanged');
-      }
-      const note = more.note?.(current.value, at);
-      let next: Patient = {
-        ...changed,
-        ...(note && {
-          recentNotes: [note, ...changed.recentNotes].slice(0, RECENT_NOTES_KEPT),
-          noteCount: changed.noteCount + 1,
-        }),
-        updated: { by: actor, at },
-        version: current.value.version + 1,
-      };
-      const changes = diffPatients(current.value, next);
-      if (note) changes.push({ field: 'note', new: note.text });
-      let extras: WriteExtras = { note, countsDelta: countsDelta(current.value, next) };
-      if (needsAlert(current.value, next, changes, actor, action === 'follow')) {
-        const latest = next.alerting?.latestId ? await this.repo.getAlert(teamId, next.alerting.latestId) : null;
-        const { patient, ...outbox } = planAlert(next, latest, changes, actor, now, this.alertPolicy, { alert: randomUUID(), access: randomUUID() });
-        next = patient;
-        extras = { ...extras, ...outbox };
-      }
-      extras.history = historyRecord(next.id, actor, at, action, [...changes, ...(more.recorded ?? [])]);
-      const saved = (await this.repo.replace(next, current.etag, extras)).value;
-      if (extras.newAlert || extras.mergedAlert) this.onAlert(teamId);
-      return { patient: saved, changed: true };
-    }, known);
+    return applyChange(this.changes, { teamId, actor, patientId, origin, action, change, ...more });
   }
-}
-
-/** The same request in the same team always yields the same id; another team's replay does not collide. */
-function idFromRequest(teamId: string, requestId: string): string {
-  return createHash('sha256').update(`${teamId}\n${requestId}`).digest('hex').slice(0, 32);
 }

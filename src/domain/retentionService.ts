@@ -1,5 +1,6 @@
 import type { Actor } from './patient';
-import type { MutationResult, PatientService } from './patientService';
+import type { MutationResult } from './patientChange';
+import type { PatientService } from './patientService';
 import type { PurgeCandidate, RetentionRepository } from './retention';
 import { requireSuperuser, type TeamSettings } from './team';
 

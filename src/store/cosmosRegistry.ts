@@ -86,13 +86,13 @@ export function dueTeams(container: Container, now: Date): Promise<string[]> {
 
 /**
  * Runs a one-time data migration unless the registry records it done, and records it once it ran
- * whole: later starts cost one point read. A migration that throws is not recorded (the next
- * start runs it again), so each must be safe to run twice.
+ * whole: later starts cost one point read. A migration that throws, or finds nothing to migrate
+ * (returns false: an empty store stays empty), is not recorded and runs again at the next start,
+ * so each must be safe to run twice.
  */
-export async function runOnce(container: Container, name: string, migrate: () => Promise<void>): Promise<'ran' | 'done before'> {
+export async function runOnce(container: Container, name: string, migrate: () => Promise<boolean>): Promise<'ran' | 'done before'> {
   const id = `migration|${name}`;
   if (await readTyped(container, REGISTRY, id, 'migration')) return 'done before';
-  await migrate();
-  await container.items.upsert({ id, teamId: REGISTRY, type: 'migration', at: new Date().toISOString() });
+  if (await migrate()) await container.items.upsert({ id, teamId: REGISTRY, type: 'migration', at: new Date().toISOString() });
   return 'ran';
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { flagFormCard } from '../../cards/formCards';
 import { DomainError } from '../../domain/errors';
-import type { MutationResult } from '../../domain/patientService';
+import type { MutationResult } from '../../domain/patientChange';
 import type { MessageKey } from '../../i18n/messages';
 import { patientRef } from '../cardData';
 import { journal } from '../journal';
