@@ -5,7 +5,7 @@ import { action, actionsOf, ALICE, answerCard, BotHarness, CHANNEL_A, cardOf, nu
  * Adding a patient shows the new patient's card: that showing's journal record is written in the
  * patient's creation batch (one request fewer than a record of its own), never beside it.
  */
-describe('the record of a patient added goes in the creation batch', () => {
+describe('the record of a patient added goes in the creation batch; a namesake warning is journaled', () => {
   const bot = new BotHarness();
   let separateRecords = 0;
 
@@ -59,5 +59,18 @@ describe('the record of a patient added goes in the creation batch', () => {
     expect(again.records).toHaveLength(1);
     expect(again.separate).toBe(1);
     expect(again.records[0].patients).toEqual(first.records[0].patients);
+  });
+
+  it('a namesake warning shows the patient already there: one record for that patient, and nobody added', async () => {
+    const existing = await added(() => bot.say('ajouter patient Lot Homonyme', ALICE));
+    const existingId = existing.records[0].patients[0].id;
+    const warned = await added(() => bot.say('ajouter patient lot HOMONYME', ALICE));
+    expect(turnText(warned.result)).toContain('Lot Homonyme');
+    expect(warned.records).toHaveLength(1);
+    expect(warned.records[0].patients).toEqual([{ id: existingId, number: existing.records[0].patients[0].number }]);
+    const { resources } = await bot.bot.container.items
+      .query({ query: "SELECT VALUE COUNT(1) FROM c WHERE c.teamId = @t AND c.type = 'patient' AND c.searchKey = 'lot homonyme'", parameters: [{ name: '@t', value: CHANNEL_A.teamId }] })
+      .fetchAll();
+    expect(resources).toEqual([1]);
   });
 });

@@ -9,7 +9,7 @@ import { forEveryone, forTapper } from '../replies';
 import { notice, refusal, showForm, showPatient } from '../views';
 import { type Turn } from '../turn';
 import { writtenDates } from '../confirmation';
-import { recordInBatch } from '../journal';
+import { journal, recordInBatch } from '../journal';
 import type { CardHandler } from './cardHandler';
 
 /** The fields the form sent (the team's fields); the others are left as they are. */
@@ -25,14 +25,16 @@ export function isValidationError(error: unknown): error is DomainError {
 
 /**
  * The team already has this patient: « Lucie Caron existe déjà (#5) : Ouvrir #5 / Ajouter quand
- * même ». The second button carries what was typed, so the patient is added as asked.
+ * même ». The second button carries what was typed, so the patient is added as asked. It shows
+ * who the team follows (name, number, file number): journaled like any showing of a patient.
  */
-export function duplicateWarning(
+export async function duplicateWarning(
   turn: Turn,
   error: DuplicatePatientError,
   input: { name: string; requestId: string; fields?: Partial<Record<EditableField, string>> },
-): AdaptiveCard {
+): Promise<AdaptiveCard> {
   const { existing } = error;
+  await journal(turn, 'patientShown', [existing]);
   const text = error.sameFileNumber
     ? t(turn.lang, 'duplicate.fileNumber', { file: plain(existing.fileNumber ?? ''), number: existing.number, name: plain(existing.name) })
     : t(turn.lang, 'duplicate.name', { name: plain(existing.name), number: existing.number });
@@ -59,7 +61,7 @@ export const createPatient: CardHandler = async (turn, data) => {
     confirmation.text = [confirmation.text, ...(await writtenDates(turn, result.patient, EDITABLE_FIELDS))].join(' ');
     return forEveryone(await showPatient(turn, result.patient, confirmation));
   } catch (error) {
-    if (error instanceof DuplicatePatientError) return forTapper(duplicateWarning(turn, error, { name: input.name, requestId: input.requestId, fields: fieldsOf(input) }));
+    if (error instanceof DuplicatePatientError) return forTapper(await duplicateWarning(turn, error, { name: input.name, requestId: input.requestId, fields: fieldsOf(input) }));
     if (!isValidationError(error)) throw error;
     const form = { mode: 'create' as const, requestId: input.requestId };
     return forTapper(await showForm(turn, form, { values, notice: refusal(turn, error) }));

@@ -43,7 +43,7 @@ export const handleText = guardedTyped(async (turn: Turn, text: string): Promise
         return await sendPatientCard(turn, patient, await showPatient(turn, patient, confirmation));
       } catch (error) {
         if (!(error instanceof DuplicatePatientError)) throw error;
-        return await sendCard(turn, duplicateWarning(turn, error, { name: command.name, requestId: turn.deps.newId() }));
+        return await sendCard(turn, await duplicateWarning(turn, error, { name: command.name, requestId: turn.deps.newId() }));
       }
     case 'following':
       return sendFollowing(turn);
