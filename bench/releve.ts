@@ -6,10 +6,17 @@
  *
  *   node -r @swc-node/register bench/releve.ts     (part of `npm run bench`; prints a `BENCH_JSON {...}` line)
  */
+import type { Container } from '@azure/cosmos';
 import { releveCard, RELEVE_PAGE_SIZE } from '../src/cards/releveCard';
 import type { ImportedPatient } from '../src/domain/patientImport';
 import { PatientService } from '../src/domain/patientService';
 import { hoursWindow, ReleveService } from '../src/domain/releve';
+import { defaultSettings, withShiftTimes } from '../src/domain/team';
+import { ReleveJob } from '../src/jobs/releveJob';
+import { CosmosAccessJournal } from '../src/store/cosmosAccessJournal';
+import { CosmosAlertRepository } from '../src/store/cosmosAlertRepository';
+import { CosmosLeaseStore } from '../src/store/cosmosLeases';
+import { CosmosTeamRepository } from '../src/store/cosmosTeamRepository';
 import { createCosmosClient, openContainer } from '../src/store/cosmos';
 import { CosmosPatientRepository } from '../src/store/cosmosPatientRepository';
 import { CosmosReleveRepository } from '../src/store/cosmosReleveRepository';
@@ -76,7 +83,9 @@ async function main(): Promise<void> {
       changes = view.digest.changes;
       changed = view.digest.rows.length;
     }
+    const scheduler = await schedulerLook(container, clock, () => cosmos.take());
     const figures = {
+      scheduler,
       patients: PATIENTS,
       changesInWindow: changes,
       changedPatients: changed,
@@ -91,11 +100,49 @@ async function main(): Promise<void> {
         `${figures.pageMedianMs} ms median per page (max ${figures.pageMaxMs} ms over ${RUNS}), ` +
         `${figures.cosmosRequestsPerPage} Cosmos DB requests per page, largest page ${figures.largestPageKB} KB`,
     );
+    console.log(
+      `relève scheduler, ${SCHEDULER_TEAMS} teams with a channel, ${SCHEDULED_TEAMS} with a schedule: the look that posts ` +
+        `${scheduler.posted} relèves costs ${scheduler.postingLookRequests} Cosmos DB requests; each later look in the shift ` +
+        `${scheduler.laterLookRequests} (before the schedule index: a settings read and a lease renewal per team with a channel)`,
+    );
     console.log(`BENCH_JSON ${JSON.stringify({ bench: 'releve', ...figures })}`);
   } finally {
     client.dispose();
     await cosmos.stop();
   }
+}
+
+const SCHEDULER_TEAMS = 1000;
+const SCHEDULED_TEAMS = 10;
+
+/** What the scheduler's minute look costs with many teams and few schedules: the registry gives the scheduled ones. */
+async function schedulerLook(container: Container, clock: ReturnType<typeof fixedClock>, take: () => Promise<unknown[]>) {
+  const teams = new CosmosTeamRepository(container);
+  const alerts = new CosmosAlertRepository(container);
+  const releveRepo = new CosmosReleveRepository(container);
+  for (let i = 0; i < SCHEDULER_TEAMS; i++) {
+    const teamId = `19:bench-scheduler-${i}@thread.tacv2`;
+    await alerts.saveChannel(teamId, { conversation: { id: `${teamId}-general` } });
+    const settings = defaultSettings(nurses[0]!);
+    await teams.saveSettings(teamId, i < SCHEDULED_TEAMS ? withShiftTimes(settings, nurses[0]!, ['07:00', '19:00'], clock.now()) : settings);
+  }
+  clock.advance(12 * 60 * 60 * 1000);
+  let posts = 0;
+  const poster = { postCard: async () => `posted-${++posts}` };
+  const quiet = { info() {}, warn() {}, error() {} };
+  const job = new ReleveJob(releveRepo, new CosmosLeaseStore(container, 'releve-lease'), teams, alerts, new ReleveService(releveRepo, clock), poster, {
+    clock,
+    lang: 'fr',
+    journal: new CosmosAccessJournal(container),
+    log: quiet,
+  });
+  await take();
+  const first = await job.runOnce();
+  const postingLookRequests = (await take()).length;
+  clock.advance(60_000);
+  await job.runOnce();
+  const laterLookRequests = (await take()).length;
+  return { teams: SCHEDULER_TEAMS, scheduled: SCHEDULED_TEAMS, posted: first.posted, postingLookRequests, laterLookRequests };
 }
 
 main().catch((error: unknown) => {

@@ -124,9 +124,8 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   const releveJob = new ReleveJob(
     repositories.releve,
     new CosmosLeaseStore(container, 'releve-lease'),
-    new CosmosTeamDirectory(container, ['team']),
-    repositories.alerts,
     repositories.teams,
+    repositories.alerts,
     releve,
     messenger,
     { clock, lang: ALERT_LANG, journal, checkMs: options.releveCheckMs, log: logger.child({ component: 'releve' }) },
@@ -153,8 +152,7 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   dispatcher.start();
   purge.start();
   releveJob.start();
-  // Patients stored before the list ranked flags get the new sort key once; until then they list last.
-  void rekeyLegacyPatients(container, repositories.patients, logger);
+  void migrateOnce(container, repositories, logger);
   await new Promise<void>((resolve) => http.server.listen(config.port, '0.0.0.0', resolve));
   const address = http.server.address();
   logger.info({ port: address.port, auth: Boolean(config.bot), store: local ? 'local' : 'azure' }, 'bot listening on /api/messages');
@@ -176,17 +174,37 @@ export async function startBot(config: Config, logger: Logger, options: StartOpt
   };
 }
 
-async function rekeyLegacyPatients(container: Container, patients: CosmosPatientRepository, logger: Logger): Promise<void> {
-  try {
+/**
+ * One-time data migrations, each recorded once it ran (later starts: one point read each). Until
+ * they have run, patients stored before the list ranked flags list last, and a relève scheduled
+ * before the registry kept schedules is not posted.
+ */
+async function migrateOnce(
+  container: Container,
+  repositories: { patients: CosmosPatientRepository; teams: CosmosTeamRepository },
+  logger: Logger,
+): Promise<void> {
+  const directory = new CosmosTeamDirectory(container, EVERY_TEAM);
+  const rekey = async (teams: string[]) => {
     let rewritten = 0;
-    const teams = new CosmosTeamDirectory(container, EVERY_TEAM);
-    const outcome = await runOnce(container, 'ranked-sort-keys', async () => {
-      const known = await teams.teams();
-      for (const teamId of known) rewritten += await patients.rekeyLegacy(teamId);
-      return known.length > 0;
-    });
-    if (outcome === 'ran' && rewritten > 0) logger.info({ rewritten }, 'list sort keys rewritten (once: later starts skip it)');
-  } catch (error) {
-    logger.warn({ err: error }, 'could not rewrite the list sort keys; those patients list last until they change');
+    for (const teamId of teams) rewritten += await repositories.patients.rekeyLegacy(teamId);
+    return rewritten;
+  };
+  const migrations: Array<[name: string, migrate: (teams: string[]) => Promise<number>, failure: string]> = [
+    ['ranked-sort-keys', rekey, 'could not rewrite the list sort keys; those patients list last until they change'],
+    ['releve-schedules-indexed', (teams) => repositories.teams.indexSchedules(teams), 'could not index the relève schedules; the next start tries again'],
+  ];
+  for (const [name, migrate, failure] of migrations) {
+    try {
+      let changed = 0;
+      await runOnce(container, name, async () => {
+        const teams = await directory.teams();
+        changed = await migrate(teams);
+        return teams.length > 0;
+      });
+      if (changed > 0) logger.info({ migration: name, changed }, 'one-time migration done');
+    } catch (error) {
+      logger.warn({ err: error, migration: name }, failure);
+    }
   }
 }

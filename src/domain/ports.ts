@@ -2,6 +2,7 @@ import type { Alert } from './alerts';
 import type { HistoryRecord } from './history';
 import type { AccessPage, AccessQuery, AccessRecord } from './journal';
 import type { ListCounts, Note, Patient } from './patient';
+import type { ShiftSchedule } from './releve';
 import type { TeamSettings } from './team';
 
 /** A stored value with the opaque token that makes the next write conditional on it. */
@@ -114,6 +115,13 @@ export interface TeamRepository {
   saveSettings(teamId: string, settings: TeamSettings, etag?: string): Promise<Versioned<TeamSettings>>;
   /** The teams whose superusers include this person (for the personal chat's import and export). */
   teamsAdministeredBy(actorId: string): Promise<AdministeredTeam[]>;
+  /** Every team with a relève schedule, with it: one lookup for the scheduler, not a read per team. */
+  releveSchedules(): Promise<ScheduledTeam[]>;
+}
+
+export interface ScheduledTeam {
+  teamId: string;
+  shifts: ShiftSchedule;
 }
 
 export interface AdministeredTeam {

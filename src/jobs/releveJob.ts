@@ -3,7 +3,7 @@ import type { AdaptiveCard } from '../cards/adaptive';
 import { releveCard, relevePage } from '../cards/releveCard';
 import { accessRecord } from '../domain/journal';
 import type { Clock } from '../domain/clock';
-import type { AccessJournal, AlertRepository, ChannelAddress, TeamDirectory, TeamRepository } from '../domain/ports';
+import type { AccessJournal, AlertRepository, ChannelAddress, TeamRepository } from '../domain/ports';
 import { duePost, type ReleveRepository, type ReleveService } from '../domain/releve';
 import type { Lang } from '../i18n/messages';
 import { JobLease, type LeaseStore } from './lease';
@@ -47,21 +47,23 @@ export interface ReleveRunResult {
 /**
  * Posts each team's relève at its shift changes. Every instance looks every minute; the lease makes
  * one of them do the round, and a per-team per-shift record, created or taken over only if
- * unchanged, makes each shift's post happen once whatever the number of instances.
+ * unchanged, makes each shift's post happen once whatever the number of instances. A look costs
+ * one registry query (the scheduled teams and their schedules), plus, for each scheduled team
+ * whose shift this instance has not posted yet, its channel and its claim.
  */
 export class ReleveJob {
   private readonly lease: JobLease;
   private readonly holder: string;
   private readonly checkMs: number;
   private readonly runner = new JobRunner<ReleveRunResult>();
+  /** The shift each team's post went out for from this instance: later looks in that shift skip the team. */
+  private readonly postedShift = new Map<string, string>();
 
   constructor(
     private readonly repo: Pick<ReleveRepository, 'claimPost' | 'markPosted'>,
     leases: LeaseStore,
-    /** Teams with a channel on record: the only ones a post can reach. */
-    private readonly teams: TeamDirectory,
+    private readonly schedules: Pick<TeamRepository, 'releveSchedules'>,
     private readonly channels: Pick<AlertRepository, 'channelOf'>,
-    private readonly settings: Pick<TeamRepository, 'getSettings'>,
     private readonly releve: Pick<ReleveService, 'view'>,
     private readonly poster: CardPoster,
     private readonly options: ReleveJobOptions,
@@ -89,18 +91,21 @@ export class ReleveJob {
   private async run(): Promise<ReleveRunResult> {
     const startedAt = this.options.clock.now();
     const result: ReleveRunResult = { skipped: false, posted: 0, failed: 0 };
-    // No team has a channel yet (a new deployment): nothing to post, no lease to write.
-    const teams = await this.teams.teams();
-    if (teams.length === 0) return result;
+    const due = (await this.schedules.releveSchedules()).flatMap(({ teamId, shifts }) => {
+      const post = duePost(startedAt, shifts);
+      return post && this.postedShift.get(teamId) !== post.shiftAt ? [{ teamId, post }] : [];
+    });
+    // No scheduled team, or every shift already posted from here: no lease to write.
+    if (due.length === 0) return result;
     let lease = await this.lease.take(await this.lease.read(), startedAt);
     if (!lease) return { skipped: true, reason: 'leaseHeld', posted: 0, failed: 0 };
     try {
-      for (const teamId of teams) {
+      for (const { teamId, post } of due) {
         if (this.runner.stopped) break;
         lease = await this.lease.renew(lease);
         if (!lease) break;
         try {
-          if (await this.postIfDue(teamId)) result.posted += 1;
+          if (await this.postIfClaimed(teamId, post)) result.posted += 1;
         } catch (error) {
           // The claim lapses and the next look retries, as long as the shift lasts.
           result.failed += 1;
@@ -114,10 +119,8 @@ export class ReleveJob {
     return result;
   }
 
-  private async postIfDue(teamId: string): Promise<boolean> {
+  private async postIfClaimed(teamId: string, due: NonNullable<ReturnType<typeof duePost>>): Promise<boolean> {
     const now = this.options.clock.now();
-    const due = duePost(now, (await this.settings.getSettings(teamId))?.value.shifts);
-    if (!due) return false;
     const address = await this.channels.channelOf(teamId);
     if (!address) return false;
     const claim = await this.repo.claimPost(teamId, due.shiftAt, this.holder, now);
@@ -130,6 +133,7 @@ export class ReleveJob {
     const card = releveCard(view, 1, this.options.lang);
     const activityId = await this.poster.postCard(address, card);
     await this.repo.markPosted(teamId, claim, activityId);
+    this.postedShift.set(teamId, due.shiftAt);
     this.options.log.info({ event: 'releve-posted', teamId, shiftAt: due.shiftAt }, 'relève posted in the channel');
     return true;
   }

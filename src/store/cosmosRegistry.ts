@@ -1,5 +1,6 @@
 import type { Container } from '@azure/cosmos';
-import type { AdministeredTeam, TeamDirectory } from '../domain/ports';
+import type { AdministeredTeam, ScheduledTeam, TeamDirectory } from '../domain/ports';
+import type { TeamSettings } from '../domain/team';
 import { queryTeam, readTyped } from './cosmosDocuments';
 
 /**
@@ -43,9 +44,29 @@ export async function recordTeamImported(container: Container, teamId: string): 
   await container.items.upsert({ id: `imported:${teamId}`, teamId: REGISTRY, type: 'teamImported', team: teamId });
 }
 
-/** The team's superusers, so that "which teams does this person administer" is one query. */
-export async function recordTeamAdmins(container: Container, teamId: string, listName: string | undefined, superuserIds: string[]): Promise<void> {
-  await container.items.upsert({ id: `admins:${teamId}`, teamId: REGISTRY, type: 'teamAdmins', team: teamId, listName, superuserIds });
+/**
+ * The team's superusers, so that "which teams does this person administer" is one query, and its
+ * relève schedule, so that the scheduler finds the scheduled teams with one query every minute
+ * instead of reading every team's settings.
+ */
+export async function recordTeamAdmins(container: Container, teamId: string, settings: Pick<TeamSettings, 'listName' | 'superusers' | 'shifts'>): Promise<void> {
+  await container.items.upsert({
+    id: `admins:${teamId}`,
+    teamId: REGISTRY,
+    type: 'teamAdmins',
+    team: teamId,
+    listName: settings.listName,
+    superuserIds: settings.superusers.map((s) => s.id),
+    ...(settings.shifts?.times.length && { shifts: settings.shifts }),
+  });
+}
+
+export function releveSchedules(container: Container): Promise<ScheduledTeam[]> {
+  return queryTeam<ScheduledTeam>(
+    container,
+    REGISTRY,
+    "SELECT c.team AS teamId, c.shifts FROM c WHERE c.teamId = @teamId AND c.type = 'teamAdmins' AND IS_DEFINED(c.shifts)",
+  );
 }
 
 export async function teamsAdministeredBy(container: Container, actorId: string): Promise<AdministeredTeam[]> {

@@ -1,8 +1,8 @@
 import type { Container } from '@azure/cosmos';
-import type { AdministeredTeam, TeamRepository, Versioned } from '../domain/ports';
+import type { AdministeredTeam, ScheduledTeam, TeamRepository, Versioned } from '../domain/ports';
 import type { TeamSettings } from '../domain/team';
 import { readTyped, writeTyped } from './cosmosDocuments';
-import { recordTeamAdmins, teamsAdministeredBy } from './cosmosRegistry';
+import { recordTeamAdmins, releveSchedules, teamsAdministeredBy } from './cosmosRegistry';
 
 const SETTINGS_ID = 'team-settings';
 
@@ -16,11 +16,30 @@ export class CosmosTeamRepository implements TeamRepository {
   async saveSettings(teamId: string, settings: TeamSettings, etag?: string): Promise<Versioned<TeamSettings>> {
     const saved = await writeTyped<TeamSettings & { id: string }>(this.container, teamId, { ...settings, id: SETTINGS_ID }, 'settings', etag);
     const { id: _id, ...value } = saved.value;
-    await recordTeamAdmins(this.container, teamId, value.listName, value.superusers.map((s) => s.id));
+    await recordTeamAdmins(this.container, teamId, value);
     return { value, etag: saved.etag };
   }
 
   teamsAdministeredBy(actorId: string): Promise<AdministeredTeam[]> {
     return teamsAdministeredBy(this.container, actorId);
+  }
+
+  releveSchedules(): Promise<ScheduledTeam[]> {
+    return releveSchedules(this.container);
+  }
+
+  /**
+   * Once, for settings saved before the registry kept the relève schedule: copies each team's
+   * schedule there. Returns how many teams have one.
+   */
+  async indexSchedules(teamIds: string[]): Promise<number> {
+    let indexed = 0;
+    for (const teamId of teamIds) {
+      const settings = (await this.getSettings(teamId))?.value;
+      if (!settings?.shifts?.times.length) continue;
+      await recordTeamAdmins(this.container, teamId, settings);
+      indexed += 1;
+    }
+    return indexed;
   }
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AlreadyExistsError, ConcurrentEditError } from '../../src/domain/errors';
-import type { AdministeredTeam, TeamRepository, Versioned } from '../../src/domain/ports';
+import type { AdministeredTeam, ScheduledTeam, TeamRepository, Versioned } from '../../src/domain/ports';
 import { grantSuperuser, type TeamSettings } from '../../src/domain/team';
 import { TeamService } from '../../src/domain/teamService';
 import { nurse, physician, TEAM_A } from '../support/fixtures';
@@ -32,6 +32,10 @@ class CountingTeamRepository implements TeamRepository {
   }
 
   async teamsAdministeredBy(): Promise<AdministeredTeam[]> {
+    return [];
+  }
+
+  async releveSchedules(): Promise<ScheduledTeam[]> {
     return [];
   }
 }

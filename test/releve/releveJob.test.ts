@@ -7,7 +7,6 @@ import { type CardPoster, ReleveJob } from '../../src/jobs/releveJob';
 import { CosmosAccessJournal } from '../../src/store/cosmosAccessJournal';
 import { CosmosAlertRepository } from '../../src/store/cosmosAlertRepository';
 import { CosmosLeaseStore } from '../../src/store/cosmosLeases';
-import { CosmosTeamDirectory } from '../../src/store/cosmosRegistry';
 import { CosmosPatientRepository } from '../../src/store/cosmosPatientRepository';
 import { CosmosReleveRepository } from '../../src/store/cosmosReleveRepository';
 import { CosmosTeamRepository } from '../../src/store/cosmosTeamRepository';
@@ -52,9 +51,8 @@ describe('the relève posted at shift changes', () => {
     return new ReleveJob(
       repo,
       new CosmosLeaseStore(container, 'releve-lease'),
-      new CosmosTeamDirectory(container, ['team']),
-      new CosmosAlertRepository(container),
       new CosmosTeamRepository(container),
+      new CosmosAlertRepository(container),
       new ReleveService(repo, clock),
       poster,
       { clock, holder, lang: 'fr', journal: new CosmosAccessJournal(container), log: quiet },

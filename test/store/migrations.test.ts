@@ -1,5 +1,8 @@
+import { defaultSettings, withShiftTimes } from '../../src/domain/team';
 import { runOnce } from '../../src/store/cosmosRegistry';
+import { CosmosTeamRepository } from '../../src/store/cosmosTeamRepository';
 import { startTestCosmos, type TestCosmos } from '../support/cosmos';
+import { nurse } from '../support/fixtures';
 
 let cosmos: TestCosmos;
 beforeAll(async () => {
@@ -41,5 +44,32 @@ describe('one-time migrations at start', () => {
     let ranB = false;
     expect(await runOnce(cosmos.container, 'synthetic-b', async () => (ranB = true))).toBe('ran');
     expect(ranB).toBe(true);
+  });
+});
+
+describe('the relève schedules in the registry', () => {
+  const at = new Date('2026-11-25T11:00:00.000Z');
+  const team = (name: string) => `19:schedule-${name}@thread.tacv2`;
+
+  it('lists the teams with a schedule, as their settings are saved, and drops one whose schedule is removed', async () => {
+    const teams = new CosmosTeamRepository(cosmos.container);
+    const scheduled = withShiftTimes(defaultSettings(nurse), nurse, ['07:00', '19:00'], at);
+    const saved = await teams.saveSettings(team('kept'), scheduled);
+    await teams.saveSettings(team('never'), defaultSettings(nurse));
+    const dropped = await teams.saveSettings(team('dropped'), scheduled);
+    await teams.saveSettings(team('dropped'), withShiftTimes(dropped.value, nurse, [], at), dropped.etag);
+    const found = (await teams.releveSchedules()).filter((s) => s.teamId.startsWith('19:schedule-'));
+    expect(found).toEqual([{ teamId: team('kept'), shifts: saved.value.shifts }]);
+  });
+
+  it('copies once, at start, the schedules saved before the registry kept them', async () => {
+    const teams = new CosmosTeamRepository(cosmos.container);
+    const old = team('before');
+    const saved = await teams.saveSettings(old, withShiftTimes(defaultSettings(nurse), nurse, ['08:00'], at));
+    // The registry entry as the code before wrote it: superusers only.
+    await cosmos.container.items.upsert({ id: `admins:${old}`, teamId: '__registry', type: 'teamAdmins', team: old, superuserIds: [nurse.id] });
+    expect((await teams.releveSchedules()).map((s) => s.teamId)).not.toContain(old);
+    expect(await teams.indexSchedules([old, team('never')])).toBe(1);
+    expect(await teams.releveSchedules()).toContainEqual({ teamId: old, shifts: saved.value.shifts });
   });
 });
