@@ -32,10 +32,15 @@ export interface TurnResult {
   sent: RecordedCall[];
 }
 
+/**
+ * Numbers the incoming activities of every harness: harnesses that share a connector must not reuse
+ * an id, or a turn would take another instance's reply (found by its replyToId) for its own.
+ */
+let activityCounter = 0;
+
 /** The real bot on a free port, its in-memory Cosmos, and a fake connector: driven over HTTP. */
 export class BotHarness {
   bot!: RunningBot;
-  private counter = 0;
 
   /** Several harnesses may share one connector, as bot instances share Teams' service URL. */
   constructor(readonly connector = new FakeConnector()) {}
@@ -67,9 +72,9 @@ export class BotHarness {
   tenantId = 'tenant-1';
 
   private activity(person: Person, where: Where, extra: Record<string, unknown>) {
-    this.counter += 1;
+    activityCounter += 1;
     return {
-      id: `incoming-${this.counter}`,
+      id: `incoming-${activityCounter}`,
       channelId: 'msteams',
       serviceUrl: this.connector.url,
       timestamp: new Date().toISOString(),
@@ -90,9 +95,12 @@ export class BotHarness {
       body: JSON.stringify(activity),
     });
     const text = await response.text();
-    // The turn's own replies and card updates; alerts the dispatcher posts meanwhile are left out (see posts()).
+    // The turn's own replies and card updates; alerts the dispatcher posts meanwhile are left out (see posts()),
+    // and so are typing indicators: teams-ai 1.7 starts its typing timer whatever `startTypingTimer` says, so a
+    // message turn slower than 1 s sends "typing" before its reply.
     const sent = this.connector.calls
       .slice(before)
+      .filter((c) => c.activity.type !== 'typing')
       .filter((c) => (c.method === 'POST' ? c.activity.replyToId === activity.id : c.activity.replyToId === activity.id || !cardOf(c)?.msteams));
     return { status: response.status, body: text ? JSON.parse(text) : undefined, sent };
   }
