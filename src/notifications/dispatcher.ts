@@ -17,7 +17,7 @@ import type { Actor } from '../domain/patient';
 import type { Clock } from '../domain/clock';
 import type { AlertLane, AlertRepository, ChannelAddress, Versioned } from '../domain/ports';
 import { DeadlineError, GoneError, type Messenger, tenantOf, ThrottledError } from './alertSender';
-import { EMPTY_WINDOW, paceWait, recordSend, settleSend, TenantLimiter } from './pacer';
+import { EMPTY_WINDOW, HEARTBEAT_MS, INSTANCE_TTL_MS, paceWait, recordSend, settleSend, TenantLimiter } from './pacer';
 
 export interface DispatcherLog {
   info(fields: object, message: string): void;
@@ -38,7 +38,7 @@ export interface DispatcherOptions {
   leaseMs?: number;
   /** Conversations sent to at once; each one's alerts go in order, one at a time. */
   concurrency?: number;
-  /** Teams' per-app, per-tenant limit, for this instance's sends. */
+  /** Teams' per-app, per-tenant limit, shared by the live instances (each takes its share). */
   tenantPerSecond?: number;
   /** How long stop() lets calls in flight finish before aborting them. */
   drainMs?: number;
@@ -95,6 +95,7 @@ export class AlertDispatcher {
   private readonly calls = new Set<AbortController>();
   private idleWaiters: Array<() => void> = [];
   private sweepTimer?: NodeJS.Timeout;
+  private heartbeatTimer?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(
@@ -112,12 +113,13 @@ export class AlertDispatcher {
     this.backoffBaseMs = options.backoffBaseMs ?? 250;
     this.maxBackoffMs = options.maxBackoffMs ?? 8_000;
     this.random = options.random ?? Math.random;
-    this.tenants = new TenantLimiter(options.tenantPerSecond ?? 30);
+    this.tenants = new TenantLimiter(options.tenantPerSecond ?? 30, this.callTimeoutMs);
   }
 
   /** Sweeps once now (alerts left by a previous run), then every `sweepMs`. */
   start(): void {
     this.stopped = false;
+    this.tenants.unheard();
     void this.sweep();
     this.sweepTimer = setInterval(() => void this.sweep(), this.sweepMs);
     this.sweepTimer.unref();
@@ -130,12 +132,29 @@ export class AlertDispatcher {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
     for (const { handle } of this.timers.values()) clearTimeout(handle);
     this.timers.clear();
     this.ready.length = 0;
+    // Sends waiting for the tenant's budget give up at once.
+    this.tenants.unheard();
     await this.idleOr(this.drainMs);
     for (const call of this.calls) call.abort();
     await this.idleOr(2_000);
+    // Its calls are over: the other instances may take its share of each tenant.
+    await this.repo.leave(this.instanceId).catch((error: unknown) => this.options.log.warn({ err: error }, 'alert heartbeat not removed'));
+  }
+
+  /** Counts the live instances, for this one's share of each tenant's budget (real time, like its timer). */
+  private async heartbeat(): Promise<void> {
+    try {
+      const t = Date.now();
+      const live = await this.repo.heartbeat(this.instanceId, t + INSTANCE_TTL_MS, t);
+      if (!this.stopped) this.tenants.heard(live);
+    } catch (error) {
+      this.options.log.warn({ err: error }, 'alert heartbeat failed');
+    }
   }
 
   /** A write just put an alert in the team's outbox: send it now. */
@@ -187,6 +206,12 @@ export class AlertDispatcher {
   }
 
   private schedule(teamId: string): void {
+    // Heartbeats begin with the first work: an instance that never sends writes nothing.
+    if (!this.heartbeatTimer) {
+      void this.heartbeat();
+      this.heartbeatTimer = setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
+      this.heartbeatTimer.unref();
+    }
     if (this.running.has(teamId)) {
       this.again.add(teamId);
       return;
@@ -272,21 +297,26 @@ export class AlertDispatcher {
         notBefore = t + wait;
         break;
       }
-      // The tenant's budget frees up within a second: wait for it here rather than re-reading the lane.
-      for (let tenantWait; (tenantWait = this.tenants.reserve(tenantOf(address), now())) > 0; ) await sleep(tenantWait);
+      // The tenant's budget frees up within a second (a few while this instance joins): wait here rather than re-reading the lane.
+      const tenant = tenantOf(address);
+      let sendAt = now();
+      for (let tenantWait; !this.stopped && (tenantWait = this.tenants.reserve(tenant, sendAt)) > 0; sendAt = now()) await this.tenants.pause(tenantWait);
+      if (this.stopped) break;
       // The send is recorded (and the hold renewed) before the post, where every instance sees it.
       try {
-        lane = await this.repo.saveLane(teamId, { ...state, owner: this.instanceId, until: t + this.leaseMs, window: recordSend(state.window, t) }, lane?.etag);
+        lane = await this.repo.saveLane(teamId, { ...state, owner: this.instanceId, until: sendAt + this.leaseMs, window: recordSend(state.window, sendAt) }, lane?.etag);
       } catch (error) {
         if (!(error instanceof ConcurrentEditError || error instanceof AlreadyExistsError)) throw error;
         // Another instance took the lane first: it sends; this one looks again when its hold lapses.
+        this.tenants.settle(tenant, sendAt, now());
         this.again.add(teamId);
         return;
       }
       state = lane.value;
       held = true;
       const outcome = await this.attempt(teamId, address, current, work, state.failures);
-      state = { ...state, window: settleSend(state.window, t, now()) };
+      state = { ...state, window: settleSend(state.window, sendAt, now()) };
+      this.tenants.settle(tenant, sendAt, now());
       if (outcome.alert) alerts[i] = outcome.alert;
       else this.again.add(teamId);
       if (outcome.retryAt !== undefined) {
@@ -441,10 +471,6 @@ export class AlertDispatcher {
     };
     return conditionalWrite(SETTLE_CONFLICTS, reread, (current) => this.repo.saveAlert(teamId, change(current.value), current.etag), stored);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function describe(error: unknown): string {

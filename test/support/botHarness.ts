@@ -268,11 +268,14 @@ export function isAlertPost(call: RecordedCall): boolean {
   return call.method === 'POST' && !call.activity.replyToId && Boolean(cardOf(call)?.msteams);
 }
 
-/** Most alert posts any one conversation received within `spanMs`, by arrival at the connector. */
-export function worstWindow(calls: RecordedCall[], spanMs: number): number {
+/**
+ * Most alert posts any one conversation received within `spanMs`, by arrival at the connector;
+ * `groupOf` groups them otherwise (e.g. by tenant).
+ */
+export function worstWindow(calls: RecordedCall[], spanMs: number, groupOf = (call: RecordedCall): string => call.path): number {
   let worst = 0;
   const byConversation = new Map<string, number[]>();
-  for (const call of calls.filter(isAlertPost)) byConversation.set(call.path, [...(byConversation.get(call.path) ?? []), call.at]);
+  for (const call of calls.filter(isAlertPost)) byConversation.set(groupOf(call), [...(byConversation.get(groupOf(call)) ?? []), call.at]);
   for (const times of byConversation.values()) {
     times.sort((a, b) => a - b);
     for (let i = 0, j = 0; i < times.length; i++) {
