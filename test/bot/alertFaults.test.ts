@@ -1,4 +1,5 @@
 import { CosmosAlertRepository } from '../../src/store/cosmosAlertRepository';
+import { REGISTRY } from '../../src/store/cosmosRegistry';
 import { type LocalCosmos, startLocalCosmos } from '../../src/store/localCosmos';
 import { ALICE, BOB, BotHarness, botProcess, cardOf, isAlertPost, type Where, worstWindow } from '../support/botHarness';
 import { FakeConnector, type RecordedCall } from '../support/fakeConnector';
@@ -187,6 +188,34 @@ describe('alerts across instances', () => {
       await first.stop();
     }
   }, 120_000);
+
+  it('heartbeats: an instance that never sends writes none; one that sends writes its own, removed when it stops', async () => {
+    const store = await startLocalCosmos(0);
+    const port = Number(new URL(store.endpoint).port);
+    const connector = new FakeConnector();
+    const idle = new BotHarness(connector);
+    const busy = new BotHarness(connector);
+    await idle.start({ cosmosPort: port, alertDispatch: DISPATCH });
+    await busy.start({ cosmosPort: port, alertDispatch: DISPATCH });
+    const heartbeats = async () => {
+      const { resources } = await busy.bot.container.items
+        .query<string>({ query: "SELECT VALUE c.id FROM c WHERE c.teamId = @registry AND c.type = 'alertInstance'", parameters: [{ name: '@registry', value: REGISTRY }] })
+        .fetchAll();
+      return resources;
+    };
+    try {
+      const [where] = teams(1, 'beat');
+      await flagPatient(busy, where!, 'Battement', 1);
+      await until('the alert', () => delivered(connector, where!).length >= 1);
+      expect(await heartbeats()).toEqual([`instance|${busy.bot.dispatcher.instanceId}`]);
+      await busy.bot.dispatcher.stop();
+      expect(await heartbeats()).toEqual([]);
+    } finally {
+      await idle.bot.stop();
+      await busy.stop();
+      await store.close();
+    }
+  }, 60_000);
 
   it('SIGKILLed after 5 of 20 delivered, restarted: the rest delivered once, the dead claim taken over', async () => {
     const connector = new FakeConnector();
