@@ -7,8 +7,8 @@ import { isNotFound } from './cosmosErrors';
  * The one partition that is not a team's: small per-team index documents (a team with a channel,
  * its superusers, its import, the alerts' due index), the alert dispatchers' heartbeats and the
  * jobs' leases. Cross-team work (the sweep, the purge, the relève's schedule) reads it instead of
- * scanning every team. Every registry
- * document is written here, the leases aside (src/store/cosmosLeases.ts, one conditional document each).
+ * scanning every team. Every registry document is written here, the leases aside
+ * (src/store/cosmosLeases.ts, one conditional document each).
  */
 export const REGISTRY = '__registry';
 
