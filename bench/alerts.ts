@@ -1,7 +1,8 @@
 /**
  * Alerts against a fault-injecting fake Bot Connector: the issue's table, then the 200-alert,
- * 20-team fan-out and the cost of one sweep at 1,000 idle teams. Real clock, the dispatcher's
- * production settings (8 s call deadline, 10 s lane hold). Prints a table and one BENCH_JSON line.
+ * 20-team fan-out, one tenant's worst second with two instances, and the cost of one sweep at
+ * 1,000 idle teams and of one heartbeat. Real clock, the dispatcher's production settings (8 s
+ * call deadline, 10 s lane hold). Prints a table and one BENCH_JSON line.
  *
  * "Delivered" times run from the moment the alerts are in the outbox: the changes are written
  * through the bot's HTTP endpoint with the dispatcher held, then it is let go. The fan-out is also
