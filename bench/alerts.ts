@@ -1,7 +1,8 @@
 /**
  * Alerts against a fault-injecting fake Bot Connector: the issue's table, then the 200-alert,
- * 20-team fan-out and the cost of one sweep at 1,000 idle teams. Real clock, the dispatcher's
- * production settings (8 s call deadline, 10 s lane hold). Prints a table and one BENCH_JSON line.
+ * 20-team fan-out, one tenant's worst second with two instances, and the cost of one sweep at
+ * 1,000 idle teams and of one heartbeat. Real clock, the dispatcher's production settings (8 s
+ * call deadline, 10 s lane hold). Prints a table and one BENCH_JSON line.
  *
  * "Delivered" times run from the moment the alerts are in the outbox: the changes are written
  * through the bot's HTTP endpoint with the dispatcher held, then it is let go. The fan-out is also
@@ -180,6 +181,38 @@ async function twoInstances(cosmos: LocalCosmos): Promise<Row> {
   return result;
 }
 
+interface TenantRow {
+  conversations: number;
+  allS: number;
+  lost: number;
+  duplicated: number;
+  /** Most posts the tenant received in any 1 s, both instances together. */
+  worstTenant1s: number;
+}
+
+/**
+ * Two instances, `conversations` channels of one tenant, one alert each, written with both
+ * dispatchers held then let go (both join at once): the most posts the tenant got in any 1 s.
+ */
+async function tenantAcrossInstances(cosmos: LocalCosmos, conversations: number): Promise<TenantRow> {
+  const connector = new FakeConnector();
+  const port = Number(new URL(cosmos.endpoint).port);
+  const pair = [new BotHarness(connector), new BotHarness(connector)];
+  for (const bot of pair) await bot.start({ cosmosPort: port, sweepMs: 10_000 });
+  await Promise.all(pair.map((bot) => bot.bot.dispatcher.stop()));
+  const where = teams(conversations, 'tenant');
+  await Promise.all(where.map((w, i) => writeFlags(pair[i % 2]!, [w], 1, 'Locataire')));
+  const start = Date.now();
+  for (const bot of pair) bot.bot.dispatcher.start();
+  await until(() => new Set(connector.calls.filter(isAlertPost).map(alertIdOf)).size >= conversations, 120_000);
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const result = outcome('two instances, one tenant', connector, conversations, start, 0);
+  await pair[1]!.bot.stop();
+  await pair[0]!.stop();
+  const worstTenant1s = worstWindow(connector.calls, 1_000, (call) => String(call.activity.conversation?.tenantId));
+  return { conversations, allS: result.allS, lost: result.lost, duplicated: result.duplicated, worstTenant1s };
+}
+
 async function fanOut(): Promise<{ fromOutbox: Row; endToEnd: Row & { writesS: number } }> {
   const where = teams(20, 'fan');
   const fromOutbox = await row('fan-out 200 alerts, 20 teams (from the outbox)', where, 10, undefined, 120_000);
@@ -203,8 +236,11 @@ async function fanOut(): Promise<{ fromOutbox: Row; endToEnd: Row & { writesS: n
   return { fromOutbox, endToEnd };
 }
 
-/** Cosmos requests of one sweep with 1,000 teams that have a channel and nothing due. */
-async function sweepCost(cosmos: LocalCosmos): Promise<number> {
+/**
+ * Cosmos requests of one sweep with 1,000 teams that have a channel and nothing due, and of one
+ * instance's heartbeat (two instances live).
+ */
+async function requestCosts(cosmos: LocalCosmos): Promise<{ sweep: number; heartbeat: number }> {
   let requests = 0;
   const counting = new CosmosClient({
     endpoint: cosmos.endpoint,
@@ -221,9 +257,14 @@ async function sweepCost(cosmos: LocalCosmos): Promise<number> {
   await dispatcher.sweep(); // warms the SDK's caches (database and container reads)
   requests = 0;
   await dispatcher.sweep();
-  const counted = requests;
+  const sweep = requests;
+  const now = Date.now();
+  await repo.heartbeat('other-instance', now + 6_000, now);
+  requests = 0;
+  await repo.heartbeat('this-instance', now + 6_000, now);
+  const heartbeat = requests;
   counting.dispose();
-  return counted;
+  return { sweep, heartbeat };
 }
 
 async function main(): Promise<void> {
@@ -258,9 +299,11 @@ async function main(): Promise<void> {
   const cosmos = await startLocalCosmos(0);
   rows.push(await killedAndRestarted(cosmos));
   rows.push(await twoInstances(cosmos));
+  const tenant = await tenantAcrossInstances(cosmos, 60);
   const { fromOutbox, endToEnd } = await fanOut();
   rows.push(fromOutbox, endToEnd);
-  const sweepRequests = await sweepCost(cosmos);
+  const costs = await requestCosts(cosmos);
+  const sweepRequests = costs.sweep;
   await cosmos.close();
 
   const ratio = fromOutbox.allowedS / Math.max(fromOutbox.allS, 0.001);
@@ -273,9 +316,10 @@ async function main(): Promise<void> {
   console.log(`fan-out from the outbox: ${(200 / fromOutbox.allS).toFixed(1)} alerts/s, ${(ratio * 100).toFixed(0)} % of the ${(200 / fromOutbox.allowedS).toFixed(1)} alerts/s Teams' limits allow (per conversation, and ${TENANT_PER_SECOND}/s per tenant)`);
   console.log(`  per-conversation limits alone would allow ${(200 / allowedSeconds(10, 1)).toFixed(0)} alerts/s: the tenant's ${TENANT_PER_SECOND} requests/s is what binds 20 channels of one tenant`);
   console.log(`fan-out end to end: 200 changes written in ${endToEnd.writesS} s through HTTP, all delivered ${endToEnd.allS} s after the first`);
-  console.log(`one sweep at 1,000 idle teams: ${sweepRequests} Cosmos requests`);
-  console.log(`BENCH_JSON ${JSON.stringify({ alerts: { rows, fanOutShareOfAllowed: Number(ratio.toFixed(3)), sweepRequestsAt1000Teams: sweepRequests } })}`);
-  if (rows.some((r) => r.lost || r.duplicated)) process.exitCode = 1;
+  console.log(`two instances, ${tenant.conversations} conversations of one tenant: worst ${tenant.worstTenant1s} posts in any 1 s at the tenant (limit ${TENANT_PER_SECOND}), all in ${tenant.allS} s, lost ${tenant.lost}, duplicated ${tenant.duplicated}`);
+  console.log(`one sweep at 1,000 idle teams: ${sweepRequests} Cosmos requests; one heartbeat (every 2 s per instance that has worked): ${costs.heartbeat}`);
+  console.log(`BENCH_JSON ${JSON.stringify({ alerts: { rows, tenantAcrossInstances: tenant, fanOutShareOfAllowed: Number(ratio.toFixed(3)), sweepRequestsAt1000Teams: sweepRequests, heartbeatRequests: costs.heartbeat } })}`);
+  if (rows.some((r) => r.lost || r.duplicated) || tenant.lost || tenant.duplicated || tenant.worstTenant1s > TENANT_PER_SECOND) process.exitCode = 1;
 }
 
 void main();

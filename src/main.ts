@@ -40,7 +40,7 @@ export interface StartOptions {
   alertPolicy?: AlertPolicy;
   sweepMs?: number;
   /** Dispatcher settings (deadlines, leases, backoff) for tests and benchmarks. */
-  alertDispatch?: Partial<Pick<DispatcherOptions, 'callTimeoutMs' | 'leaseMs' | 'concurrency' | 'drainMs' | 'backoffBaseMs' | 'maxBackoffMs'>>;
+  alertDispatch?: Partial<Pick<DispatcherOptions, 'callTimeoutMs' | 'leaseMs' | 'concurrency' | 'drainMs' | 'backoffBaseMs' | 'maxBackoffMs' | 'tenantPerSecond'>>;
   /** How often the retention purge checks whether the day's run is due (default 1 h; never at start). */
   purgeCheckMs?: number;
   /** The access journal in front of the Cosmos one (a test's failing journal, the bench's counting one). */

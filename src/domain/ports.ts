@@ -184,6 +184,13 @@ export interface AlertRepository {
   setDue(teamId: string, dueAt: Date | undefined, etag: string | undefined): Promise<boolean>;
   channelOf(teamId: string): Promise<ChannelAddress | null>;
   saveChannel(teamId: string, address: ChannelAddress): Promise<void>;
+  /**
+   * The dispatcher instance is live until `until` (ms since epoch): its heartbeat document is
+   * written. @returns how many instances are live at `now`, this one included.
+   */
+  heartbeat(instanceId: string, until: number, now: number): Promise<number>;
+  /** The instance stopped: its heartbeat document is removed. */
+  leave(instanceId: string): Promise<void>;
 }
 
 /** The access journal (append-only) in each team's partition. */

@@ -3,7 +3,7 @@ import type { Alert } from '../domain/alerts';
 import type { AlertLane, AlertRepository, ChannelAddress, Versioned } from '../domain/ports';
 import { queryTeam, readTyped, strip, writeTyped } from './cosmosDocuments';
 import { isNotFound, statusOf } from './cosmosErrors';
-import { DUE_TYPE, dueDocument, dueId, dueTeams, recordTeamChannel, REGISTRY } from './cosmosRegistry';
+import { DUE_TYPE, dueDocument, dueId, dueTeams, recordInstance, recordTeamChannel, REGISTRY, removeInstance } from './cosmosRegistry';
 
 const CHANNEL_ID = 'alert-channel';
 const LANE_ID = 'alert-lane';
@@ -88,6 +88,14 @@ export class CosmosAlertRepository implements AlertRepository {
   async channelOf(teamId: string): Promise<ChannelAddress | null> {
     const found = await readTyped<{ address: ChannelAddress }>(this.container, teamId, CHANNEL_ID, 'channel');
     return found?.value.address ?? null;
+  }
+
+  heartbeat(instanceId: string, until: number, now: number): Promise<number> {
+    return recordInstance(this.container, instanceId, until, now);
+  }
+
+  leave(instanceId: string): Promise<void> {
+    return removeInstance(this.container, instanceId);
   }
 
   async saveChannel(teamId: string, address: ChannelAddress): Promise<void> {

@@ -2,12 +2,14 @@ import type { Container } from '@azure/cosmos';
 import type { AdministeredTeam, ScheduledTeam, TeamDirectory } from '../domain/ports';
 import type { TeamSettings } from '../domain/team';
 import { queryTeam, readTyped } from './cosmosDocuments';
+import { isNotFound } from './cosmosErrors';
 
 /**
  * The one partition that is not a team's: small per-team index documents (a team with a channel,
- * its superusers, its import, the alerts' due index) and the jobs' leases. Cross-team work (the
- * sweep, the purge, the relève's schedule) reads it instead of scanning every team. Every registry
- * document is written here, the leases aside (src/store/cosmosLeases.ts, one conditional document each).
+ * its superusers, its import, the alerts' due index), the alert dispatchers' heartbeats and the
+ * jobs' leases. Cross-team work (the sweep, the purge, the relève's schedule) reads it instead of
+ * scanning every team. Every registry document is written here, the leases aside
+ * (src/store/cosmosLeases.ts, one conditional document each).
  */
 export const REGISTRY = '__registry';
 
@@ -116,4 +118,31 @@ export async function runOnce(container: Container, name: string, migrate: () =>
   if (await readTyped(container, REGISTRY, id, 'migration')) return 'done before';
   if (await migrate()) await container.items.upsert({ id, teamId: REGISTRY, type: 'migration', at: new Date().toISOString() });
   return 'ran';
+}
+
+/** A dispatcher instance's heartbeat: it is live until `until` (ms since epoch), for the tenants' shares. */
+const INSTANCE_TYPE = 'alertInstance';
+/** A heartbeat expired this long ago (an instance that was killed) is deleted by whoever counts it. */
+const STALE_INSTANCE_MS = 3_600_000;
+
+function instanceId(instance: string): string {
+  return `instance|${instance}`;
+}
+
+/** Renews the instance's heartbeat, then counts the instances live at `now`, this one included. */
+export async function recordInstance(container: Container, instance: string, until: number, now: number): Promise<number> {
+  await container.items.upsert({ id: instanceId(instance), teamId: REGISTRY, type: INSTANCE_TYPE, until });
+  const rows = await queryTeam<{ id: string; until: number }>(container, REGISTRY, `SELECT c.id, c.until FROM c WHERE c.teamId = @teamId AND c.type = '${INSTANCE_TYPE}'`, []);
+  for (const stale of rows.filter((r) => r.until < now - STALE_INSTANCE_MS)) await container.item(stale.id, REGISTRY).delete().catch(() => undefined);
+  return rows.filter((r) => r.until > now).length;
+}
+
+/** The instance stopped: its heartbeat is removed, so the others take its share at their next heartbeat. */
+export async function removeInstance(container: Container, instance: string): Promise<void> {
+  await container
+    .item(instanceId(instance), REGISTRY)
+    .delete()
+    .catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+    });
 }

@@ -1,4 +1,5 @@
 import { CosmosAlertRepository } from '../../src/store/cosmosAlertRepository';
+import { REGISTRY } from '../../src/store/cosmosRegistry';
 import { type LocalCosmos, startLocalCosmos } from '../../src/store/localCosmos';
 import { ALICE, BOB, BotHarness, botProcess, cardOf, isAlertPost, type Where, worstWindow } from '../support/botHarness';
 import { FakeConnector, type RecordedCall } from '../support/fakeConnector';
@@ -159,6 +160,62 @@ describe('alerts across instances', () => {
       await first.stop();
     }
   }, 90_000);
+
+  it('two instances, 40 conversations of one tenant: each alert once, never over the tenant’s budget in any 1 s', async () => {
+    const connector = new FakeConnector();
+    const port = Number(new URL(cosmos.endpoint).port);
+    const first = new BotHarness(connector);
+    const second = new BotHarness(connector);
+    // The in-process store posts about 20 alerts/s on 2 cores: a budget of 30 would never bind, 10 does
+    // (each instance alone would take 10, two of them 20).
+    const tenantPerSecond = 10;
+    await first.start({ cosmosPort: port, sweepMs: 500, alertDispatch: { ...DISPATCH, tenantPerSecond } });
+    await second.start({ cosmosPort: port, sweepMs: 500, alertDispatch: { ...DISPATCH, tenantPerSecond } });
+    try {
+      const forty = teams(40, 'tenant');
+      // Written with both dispatchers held, then let go: 40 alerts due at once, 40 lanes in parallel.
+      await Promise.all([first.bot.dispatcher.stop(), second.bot.dispatcher.stop()]);
+      await Promise.all(forty.map((where, i) => flagPatient(i % 2 ? first : second, where, `Locataire ${i}`, 1)));
+      first.bot.dispatcher.start();
+      second.bot.dispatcher.start();
+      await until('40 alerts', () => connector.calls.filter(isAlertPost).length >= 40);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      forty.forEach((where, i) => expect(delivered(connector, where)).toEqual([`Locataire ${i}`]));
+      expect(connector.calls.filter(isAlertPost)).toHaveLength(40);
+      expect(worstWindow(connector.calls, 1_000, (call) => String(call.activity.conversation?.tenantId))).toBeLessThanOrEqual(tenantPerSecond);
+    } finally {
+      await second.bot.stop();
+      await first.stop();
+    }
+  }, 120_000);
+
+  it('heartbeats: an instance that never sends writes none; one that sends writes its own, removed when it stops', async () => {
+    const store = await startLocalCosmos(0);
+    const port = Number(new URL(store.endpoint).port);
+    const connector = new FakeConnector();
+    const idle = new BotHarness(connector);
+    const busy = new BotHarness(connector);
+    await idle.start({ cosmosPort: port, alertDispatch: DISPATCH });
+    await busy.start({ cosmosPort: port, alertDispatch: DISPATCH });
+    const heartbeats = async () => {
+      const { resources } = await busy.bot.container.items
+        .query<string>({ query: "SELECT VALUE c.id FROM c WHERE c.teamId = @registry AND c.type = 'alertInstance'", parameters: [{ name: '@registry', value: REGISTRY }] })
+        .fetchAll();
+      return resources;
+    };
+    try {
+      const [where] = teams(1, 'beat');
+      await flagPatient(busy, where!, 'Battement', 1);
+      await until('the alert', () => delivered(connector, where!).length >= 1);
+      expect(await heartbeats()).toEqual([`instance|${busy.bot.dispatcher.instanceId}`]);
+      await busy.bot.dispatcher.stop();
+      expect(await heartbeats()).toEqual([]);
+    } finally {
+      await idle.bot.stop();
+      await busy.stop();
+      await store.close();
+    }
+  }, 60_000);
 
   it('SIGKILLed after 5 of 20 delivered, restarted: the rest delivered once, the dead claim taken over', async () => {
     const connector = new FakeConnector();

@@ -1,6 +1,6 @@
 import type { Container } from '@azure/cosmos';
 import { type LocalCosmos, startLocalCosmos } from '../../src/store/localCosmos';
-import { addPatientCard, ALICE, BOB, BotHarness, cardOf, cardText, numberIn, textsOf, type TurnResult } from '../support/botHarness';
+import { addPatientCard, ALICE, BOB, BotHarness, cardText, numberIn, replyCard, textsOf, type TurnResult } from '../support/botHarness';
 import { TEAM_A } from '../support/fixtures';
 
 /**
@@ -45,9 +45,9 @@ async function addPatient(name: string): Promise<{ id: string; number: number }>
   return { id, number: numberIn(cardText(card)) };
 }
 
-/** The notice line of the patient card a turn answered with (reply or invoke answer). */
+/** The notice line of the patient card a turn answered with (the invoke's answer, or the reply; not a card redraw). */
 function noticeOf(result: TurnResult): string {
-  const card = result.body?.value ?? cardOf(result.sent[0]);
+  const card = result.body?.value ?? replyCard(result);
   return textsOf(card).join(' | ');
 }
 
@@ -90,6 +90,21 @@ describe('concurrent edits from two instances on one store', () => {
     expect(notices.filter((n) => /Note ajoutée/.test(n))).toHaveLength(1);
     expect((await documents(first.bot.container, 'note', patient.id)).map((n) => n.text)).toEqual(['une seule fois']);
     expect((await documents(first.bot.container, 'history', patient.id)).filter((h) => h.action === 'note')).toHaveLength(1);
+  }, 60_000);
+
+  it('answers a turn slower than a second with its card, after the typing indicator the SDK sends first', async () => {
+    const patient = await addPatient('Tour Lent');
+    // A tap on the note form remembers the posted card: a typed note then redraws it (a PUT) before it answers.
+    await first.execute('note.save', { patientId: patient.id, requestId: 'slow-1', note: 'première' });
+    const before = first.connector.calls.length;
+    first.connector.script = (call) => (call.method === 'PUT' ? { status: 200, delayMs: 1_500 } : undefined);
+    try {
+      const result = await first.say(`note #${patient.number} lente`);
+      expect(first.connector.calls.slice(before).some((c) => c.activity.type === 'typing')).toBe(true);
+      expect(noticeOf(result)).toMatch(/Note ajoutée/);
+    } finally {
+      first.connector.script = undefined;
+    }
   }, 60_000);
 
   it('loses nothing at 50 concurrent changes of a flagged patient, and its alerts list exactly those changes', async () => {

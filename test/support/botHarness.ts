@@ -32,10 +32,15 @@ export interface TurnResult {
   sent: RecordedCall[];
 }
 
+/**
+ * Numbers the incoming activities of every harness: harnesses that share a connector must not reuse
+ * an id, or a turn would take another instance's reply (found by its replyToId) for its own.
+ */
+let activityCounter = 0;
+
 /** The real bot on a free port, its in-memory Cosmos, and a fake connector: driven over HTTP. */
 export class BotHarness {
   bot!: RunningBot;
-  private counter = 0;
 
   /** Several harnesses may share one connector, as bot instances share Teams' service URL. */
   constructor(readonly connector = new FakeConnector()) {}
@@ -67,9 +72,9 @@ export class BotHarness {
   tenantId = 'tenant-1';
 
   private activity(person: Person, where: Where, extra: Record<string, unknown>) {
-    this.counter += 1;
+    activityCounter += 1;
     return {
-      id: `incoming-${this.counter}`,
+      id: `incoming-${activityCounter}`,
       channelId: 'msteams',
       serviceUrl: this.connector.url,
       timestamp: new Date().toISOString(),
@@ -90,9 +95,12 @@ export class BotHarness {
       body: JSON.stringify(activity),
     });
     const text = await response.text();
-    // The turn's own replies and card updates; alerts the dispatcher posts meanwhile are left out (see posts()).
+    // The turn's own replies and card updates; alerts the dispatcher posts meanwhile are left out (see posts()),
+    // and so are typing indicators: teams-ai 1.7 starts its typing timer whatever `startTypingTimer` says, so a
+    // message turn slower than 1 s sends "typing" before its reply.
     const sent = this.connector.calls
       .slice(before)
+      .filter((c) => c.activity.type !== 'typing')
       .filter((c) => (c.method === 'POST' ? c.activity.replyToId === activity.id : c.activity.replyToId === activity.id || !cardOf(c)?.msteams));
     return { status: response.status, body: text ? JSON.parse(text) : undefined, sent };
   }
@@ -260,11 +268,14 @@ export function isAlertPost(call: RecordedCall): boolean {
   return call.method === 'POST' && !call.activity.replyToId && Boolean(cardOf(call)?.msteams);
 }
 
-/** Most alert posts any one conversation received within `spanMs`, by arrival at the connector. */
-export function worstWindow(calls: RecordedCall[], spanMs: number): number {
+/**
+ * Most alert posts any one conversation received within `spanMs`, by arrival at the connector;
+ * `groupOf` groups them otherwise (e.g. by tenant).
+ */
+export function worstWindow(calls: RecordedCall[], spanMs: number, groupOf = (call: RecordedCall): string => call.path): number {
   let worst = 0;
   const byConversation = new Map<string, number[]>();
-  for (const call of calls.filter(isAlertPost)) byConversation.set(call.path, [...(byConversation.get(call.path) ?? []), call.at]);
+  for (const call of calls.filter(isAlertPost)) byConversation.set(groupOf(call), [...(byConversation.get(groupOf(call)) ?? []), call.at]);
   for (const times of byConversation.values()) {
     times.sort((a, b) => a - b);
     for (let i = 0, j = 0; i < times.length; i++) {
