@@ -67,6 +67,10 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
     startTypingTimer: false,
     longRunningMessages: false,
   });
+  // teams-ai 1.7's run() starts its typing timer whatever `startTypingTimer` says, and that timer is
+  // one per application, shared by concurrent turns: its "typing" posts would reach Teams outside
+  // the conversations' pacing. The option is honoured here.
+  app.startTypingTimer = () => undefined;
 
   // Only configured tenants are served; others get a polite refusal and nothing is stored.
   app.turn('beforeTurn', async (context) => {

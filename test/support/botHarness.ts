@@ -95,12 +95,9 @@ export class BotHarness {
       body: JSON.stringify(activity),
     });
     const text = await response.text();
-    // The turn's own replies and card updates; alerts the dispatcher posts meanwhile are left out (see posts()),
-    // and so are typing indicators: teams-ai 1.7 starts its typing timer whatever `startTypingTimer` says, so a
-    // message turn slower than 1 s sends "typing" before its reply.
+    // The turn's own replies and card updates; alerts the dispatcher posts meanwhile are left out (see posts()).
     const sent = this.connector.calls
       .slice(before)
-      .filter((c) => c.activity.type !== 'typing')
       .filter((c) => (c.method === 'POST' ? c.activity.replyToId === activity.id : c.activity.replyToId === activity.id || !cardOf(c)?.msteams));
     return { status: response.status, body: text ? JSON.parse(text) : undefined, sent };
   }
