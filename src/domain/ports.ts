@@ -110,10 +110,11 @@ export interface TeamRepository {
   /** Creates (no etag) or replaces (etag) the settings. @throws AlreadyExistsError, ConcurrentEditError */
   saveSettings(teamId: string, settings: TeamSettings, etag?: string): Promise<Versioned<TeamSettings>>;
   /** The teams whose superusers include this person (for the personal chat's import and export). */
-  teamsAdministeredBy(actorId: string): Promise<AdministeredTeam[]>;
+  teamsWhereSuperuser(actorId: string): Promise<SuperuserTeam[]>;
 }
 
-export interface AdministeredTeam {
+/** A team where a person is superuser, with its list's name to choose it by. */
+export interface SuperuserTeam {
   teamId: string;
   listName?: string;
 }

@@ -1,5 +1,5 @@
 import type { Container } from '@azure/cosmos';
-import type { AdministeredTeam, TeamDirectory } from '../domain/ports';
+import type { SuperuserTeam, TeamDirectory } from '../domain/ports';
 import { queryTeam } from './cosmosDocuments';
 
 /**
@@ -43,12 +43,12 @@ export async function recordTeamImported(container: Container, teamId: string): 
   await container.items.upsert({ id: `imported:${teamId}`, teamId: REGISTRY, type: 'teamImported', team: teamId });
 }
 
-/** The team's superusers, so that "which teams does this person administer" is one query. */
-export async function recordTeamAdmins(container: Container, teamId: string, listName: string | undefined, superuserIds: string[]): Promise<void> {
+/** The team's superusers, so that "in which teams is this person superuser" is one query. */
+export async function recordTeamSuperusers(container: Container, teamId: string, listName: string | undefined, superuserIds: string[]): Promise<void> {
   await container.items.upsert({ id: `admins:${teamId}`, teamId: REGISTRY, type: 'teamAdmins', team: teamId, listName, superuserIds });
 }
 
-export async function teamsAdministeredBy(container: Container, actorId: string): Promise<AdministeredTeam[]> {
+export async function teamsWhereSuperuser(container: Container, actorId: string): Promise<SuperuserTeam[]> {
   const rows = await queryTeam<{ team: string; listName?: string }>(
     container,
     REGISTRY,

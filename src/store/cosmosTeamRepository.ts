@@ -1,8 +1,8 @@
 import type { Container } from '@azure/cosmos';
-import type { AdministeredTeam, TeamRepository, Versioned } from '../domain/ports';
+import type { SuperuserTeam, TeamRepository, Versioned } from '../domain/ports';
 import type { TeamSettings } from '../domain/team';
 import { readTyped, writeTyped } from './cosmosDocuments';
-import { recordTeamAdmins, teamsAdministeredBy } from './cosmosRegistry';
+import { recordTeamSuperusers, teamsWhereSuperuser } from './cosmosRegistry';
 
 const SETTINGS_ID = 'team-settings';
 
@@ -16,11 +16,11 @@ export class CosmosTeamRepository implements TeamRepository {
   async saveSettings(teamId: string, settings: TeamSettings, etag?: string): Promise<Versioned<TeamSettings>> {
     const saved = await writeTyped<TeamSettings & { id: string }>(this.container, teamId, { ...settings, id: SETTINGS_ID }, 'settings', etag);
     const { id: _id, ...value } = saved.value;
-    await recordTeamAdmins(this.container, teamId, value.listName, value.superusers.map((s) => s.id));
+    await recordTeamSuperusers(this.container, teamId, value.listName, value.superusers.map((s) => s.id));
     return { value, etag: saved.etag };
   }
 
-  teamsAdministeredBy(actorId: string): Promise<AdministeredTeam[]> {
-    return teamsAdministeredBy(this.container, actorId);
+  teamsWhereSuperuser(actorId: string): Promise<SuperuserTeam[]> {
+    return teamsWhereSuperuser(this.container, actorId);
   }
 }
