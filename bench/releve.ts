@@ -9,7 +9,8 @@
 import { releveCard, RELEVE_PAGE_SIZE } from '../src/cards/releveCard';
 import type { ImportedPatient } from '../src/domain/patientImport';
 import { PatientService } from '../src/domain/patientService';
-import { hoursWindow, ReleveService } from '../src/domain/releve';
+import { hoursWindow } from '../src/domain/releve';
+import { ReleveService } from '../src/domain/releveService';
 import { createCosmosClient, openContainer } from '../src/store/cosmos';
 import { CosmosPatientRepository } from '../src/store/cosmosPatientRepository';
 import { CosmosReleveRepository } from '../src/store/cosmosReleveRepository';

@@ -1,4 +1,5 @@
-import type { ReleveEvent, ReleveRow, ReleveView } from '../domain/releve';
+import type { ReleveEvent, ReleveRow } from '../domain/releve';
+import type { ReleveView } from '../domain/releveService';
 import { formatSince } from '../i18n/format';
 import { isMessageKey, type Lang, type MessageKey, t, tn } from '../i18n/messages';
 import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, truncate, VERBS } from './adaptive';
