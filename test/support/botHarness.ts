@@ -128,13 +128,13 @@ export class BotHarness {
     });
   }
 
-  /** A tap on an Action.Execute button: the adaptiveCard/action invoke. */
-  execute(verb: string, data: Record<string, unknown>, person: Person = ALICE, where: Where = CHANNEL_A): Promise<TurnResult> {
+  /** A tap on an Action.Execute button: the adaptiveCard/action invoke; `replyToId` is the tapped message. */
+  execute(verb: string, data: Record<string, unknown>, person: Person = ALICE, where: Where = CHANNEL_A, replyToId = 'posted-card-1'): Promise<TurnResult> {
     return this.post(
       this.activity(person, where, {
         type: 'invoke',
         name: 'adaptiveCard/action',
-        replyToId: 'posted-card-1',
+        replyToId,
         value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
       }),
     );
@@ -145,9 +145,9 @@ export class BotHarness {
     return this.post(this.activity(person, where, { type: 'invoke', name, replyToId: 'posted-card-1', ...(value !== undefined && { value }) }));
   }
 
-  /** A tap on the Action.Submit fallback: a message whose value is the button's data. */
-  submit(data: Record<string, unknown>, person: Person = ALICE, where: Where = CHANNEL_A): Promise<TurnResult> {
-    return this.post(this.activity(person, where, { type: 'message', replyToId: 'posted-card-1', value: data }));
+  /** A tap on the Action.Submit fallback: a message whose value is the button's data; `replyToId` is the tapped message. */
+  submit(data: Record<string, unknown>, person: Person = ALICE, where: Where = CHANNEL_A, replyToId = 'posted-card-1'): Promise<TurnResult> {
+    return this.post(this.activity(person, where, { type: 'message', replyToId, value: data }));
   }
 }
 
