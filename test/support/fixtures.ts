@@ -17,6 +17,9 @@ export function fixedClock(iso = '2026-11-25T15:00:00.000Z') {
     advance(ms: number) {
       now = new Date(now.getTime() + ms);
     },
+    set(at: string) {
+      now = new Date(at);
+    },
   };
 }
 
