@@ -44,3 +44,32 @@ export function syntheticPatient(teamId: string, overrides: Partial<Patient> = {
     ...overrides,
   };
 }
+
+/**
+ * A patient card's worst case: long French text in every field, numbered `number` and last active
+ * `number` minutes before `now`; each card test overrides what it needs (notes, followers, dates).
+ */
+export function longPatient(number: number, now: Date, overrides: Partial<Patient> = {}): Patient {
+  const at = new Date(now.getTime() - number * 60_000).toISOString();
+  return {
+    id: `p${number}`,
+    teamId: TEAM_A,
+    number,
+    name: `${LONG_FRENCH_NAME} ${number}`,
+    room: 'CHSLD Saint-Jean-Baptiste, unité 3B, lit 12',
+    dateOfBirth: '1938-02-14',
+    fileNumber: 'TREM 3802 1412',
+    reason: 'Suivi post-opératoire de la hanche droite',
+    phone: '418-555-0199 poste 2231',
+    clinician: 'Dre Anne-Sophie Bouchard-Lefebvre',
+    status: 'active',
+    followers: [nurse],
+    followerIds: [nurse.id],
+    recentNotes: [],
+    noteCount: 0,
+    created: { by: nurse, at },
+    updated: { by: nurse, at },
+    version: 3,
+    ...overrides,
+  };
+}
