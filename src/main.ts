@@ -26,7 +26,7 @@ import { RetentionService } from './domain/retentionService';
 import { CosmosRetentionRepository } from './store/cosmosRetentionRepository';
 import type { AccessJournal } from './domain/ports';
 import { CosmosAccessJournal } from './store/cosmosAccessJournal';
-import { ReleveService } from './domain/releve';
+import { ReleveService } from './domain/releveService';
 import { ReleveJob } from './jobs/releveJob';
 import { CosmosLeaseStore } from './store/cosmosLeases';
 import { CosmosTeamDirectory, EVERY_TEAM, runOnce } from './store/cosmosRegistry';

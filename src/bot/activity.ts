@@ -26,6 +26,11 @@ export function actorOf(activity: Activity): Actor {
   return { id: activity.from.aadObjectId ?? activity.from.id, name: activity.from.name ?? '', mri: activity.from.id };
 }
 
+/** The posted message whose card was tapped (a card action's `replyToId`). */
+export function tappedMessageOf(activity: Activity): string | undefined {
+  return activity.replyToId;
+}
+
 /** Local runs only: DEV_LOCALE stands in for the activity's locale. */
 export function langOfActivity(activity: Activity, devLocale?: string): Lang {
   return langOf(devLocale ?? activity.locale);

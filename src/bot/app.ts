@@ -117,6 +117,7 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
     app.adaptiveCards.actionSubmit(verb, async (context, _state, data) => {
       const turn = turnOf(context, deps);
       const reply = await run(turn, data);
+      if (reply.redrawnForEveryone) return;
       if (!(reply.shared && (await updatePostedCard(turn, reply.card)))) {
         await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(reply.card)));
       }

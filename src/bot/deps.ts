@@ -5,7 +5,7 @@ import type { PatientService } from '../domain/patientService';
 import type { AccessJournal, HistoryRepository } from '../domain/ports';
 import type { AlertDispatcher } from '../notifications/dispatcher';
 import type { RetentionService } from '../domain/retentionService';
-import type { ReleveService } from '../domain/releve';
+import type { ReleveService } from '../domain/releveService';
 import type { ChannelBook } from './channels';
 import type { PostedCards } from './postedCards';
 

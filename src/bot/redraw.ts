@@ -2,6 +2,7 @@ import { type Activity, CardFactory, MessageFactory } from 'botbuilder';
 import type { AdaptiveCard } from '../cards/adaptive';
 import { patientCard } from '../cards/patientCard';
 import type { Patient } from '../domain/patient';
+import { tappedMessageOf } from './activity';
 import type { Turn } from './turn';
 import { teamFields } from './views';
 
@@ -20,8 +21,8 @@ export async function redrawPosted(turn: Turn, patient: Patient): Promise<void> 
 
 /** The posted card that was tapped is updated in place; when that fails a new message carries the card. */
 export async function updatePostedCard(turn: Turn, card: AdaptiveCard): Promise<boolean> {
-  const replyToId = turn.context.activity.replyToId;
-  return replyToId ? updateCard(turn, replyToId, card) : false;
+  const tapped = tappedMessageOf(turn.context.activity);
+  return tapped ? updateCard(turn, tapped, card) : false;
 }
 
 /** Replaces a posted message's card; a failure is logged and reported, never thrown (the change itself is saved). */

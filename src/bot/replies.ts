@@ -27,14 +27,18 @@ export async function sendRefusal(turn: Turn, error: DomainError): Promise<void>
 /**
  * What a card button produces: a card, and whether it is the shared state of the conversation
  * (the posted card is updated for everyone) or a step for the person who tapped (a form).
+ * `redrawnForEveryone`: someone else (the alert dispatcher) updates the posted card for everyone,
+ * so the tap only answers the person who tapped, and sends nothing when it cannot.
  */
 export interface CardReply {
   card: AdaptiveCard;
   shared: boolean;
+  redrawnForEveryone?: boolean;
 }
 
 export const forTapper = (card: AdaptiveCard): CardReply => ({ card, shared: false });
 export const forEveryone = (card: AdaptiveCard): CardReply => ({ card, shared: true });
+export const redrawnForEveryone = (card: AdaptiveCard): CardReply => ({ card, shared: false, redrawnForEveryone: true });
 
 /** Unexpected failures: logged without activity text or card data, answered with a generic sentence. */
 export function technicalProblem(turn: Turn, error: unknown): AdaptiveCard {

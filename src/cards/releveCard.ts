@@ -1,6 +1,8 @@
-import type { ReleveEvent, ReleveRow, ReleveView } from '../domain/releve';
+import type { ReleveEvent, ReleveRow } from '../domain/releve';
+import type { ReleveView } from '../domain/releveService';
 import { formatSince } from '../i18n/format';
-import { isMessageKey, type Lang, type MessageKey, t, tn } from '../i18n/messages';
+import { type Lang, t, tn } from '../i18n/messages';
+import { shownFlagLevel, shownValue } from '../i18n/values';
 import { type AdaptiveCard, type ExecuteAction, executeAction, expand, type Notice, plain, truncate, VERBS } from './adaptive';
 import { changeText } from './fields';
 import { flagLook } from './patientCard';
@@ -13,13 +15,6 @@ const VALUE_MAX = 60;
 const EVENTS_MAX = 240;
 const NOTE_MAX = 120;
 
-/** A stored word (inactive reason, flag level) in the person's language when we know it; as stored otherwise. */
-function word(lang: Lang, prefix: 'inactive' | 'flag', value: string | undefined): string {
-  if (value === undefined) return t(lang, 'alert.empty');
-  const key = `${prefix}.${value}`;
-  return isMessageKey(key) ? t(lang, key as MessageKey) : plain(value);
-}
-
 function value(text: string | undefined, lang: Lang): string {
   return text === undefined ? t(lang, 'alert.empty') : plain(truncate(text, VALUE_MAX));
 }
@@ -29,11 +24,11 @@ function eventText(event: ReleveEvent, lang: Lang): string {
     case 'created':
       return t(lang, 'releve.new');
     case 'inactive':
-      return t(lang, 'releve.inactive', { reason: word(lang, 'inactive', event.reason) });
+      return t(lang, 'releve.inactive', { reason: event.reason === undefined ? t(lang, 'alert.empty') : plain(shownValue('inactiveReason', event.reason, lang)) });
     case 'reactivated':
       return t(lang, 'releve.reactivated');
     case 'flagRaised':
-      return t(lang, 'releve.flagRaised', { level: word(lang, 'flag', event.level), reason: value(event.reason, lang) });
+      return t(lang, 'releve.flagRaised', { level: plain(shownFlagLevel(event.level, lang)), reason: value(event.reason, lang) });
     case 'flagRemoved':
       return t(lang, 'releve.flagRemoved', { reason: value(event.reason, lang) });
     case 'field':

@@ -1,4 +1,4 @@
-import type { AdministeredTeam } from '../domain/ports';
+import type { SuperuserTeam } from '../domain/ports';
 import { type Lang, t } from '../i18n/messages';
 import { type AdaptiveCard, type ExecuteAction, expand, plain } from './adaptive';
 import template from './templates/transfer.json';
@@ -14,7 +14,7 @@ export function transferCard(heading: string, lines: string[], actions: ExecuteA
   });
 }
 
-export function teamLabel(team: AdministeredTeam): string {
+export function teamLabel(team: SuperuserTeam): string {
   return team.listName ? `${team.listName} (${team.teamId.slice(0, 12)}…)` : team.teamId;
 }
 

@@ -2,7 +2,7 @@ import type { Alert } from './alerts';
 import type { HistoryRecord } from './history';
 import type { AccessPage, AccessQuery, AccessRecord } from './journal';
 import type { ListCounts, Note, Patient } from './patient';
-import type { ShiftSchedule } from './releve';
+import type { ShiftSchedule } from './releveSchedule';
 import type { TeamSettings } from './team';
 
 /** A stored value with the opaque token that makes the next write conditional on it. */
@@ -114,7 +114,7 @@ export interface TeamRepository {
   /** Creates (no etag) or replaces (etag) the settings. @throws AlreadyExistsError, ConcurrentEditError */
   saveSettings(teamId: string, settings: TeamSettings, etag?: string): Promise<Versioned<TeamSettings>>;
   /** The teams whose superusers include this person (for the personal chat's import and export). */
-  teamsAdministeredBy(actorId: string): Promise<AdministeredTeam[]>;
+  teamsWhereSuperuser(actorId: string): Promise<SuperuserTeam[]>;
   /** Every team with a relève schedule, with it: one lookup for the scheduler, not a read per team. */
   releveSchedules(): Promise<ScheduledTeam[]>;
 }
@@ -124,7 +124,8 @@ export interface ScheduledTeam {
   shifts: ShiftSchedule;
 }
 
-export interface AdministeredTeam {
+/** A team where a person is superuser, with its list's name to choose it by. */
+export interface SuperuserTeam {
   teamId: string;
   listName?: string;
 }

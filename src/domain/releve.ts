@@ -1,21 +1,18 @@
 import { DomainError } from './errors';
 import type { HistoryRecord } from './history';
 import type { Actor, FlagLevel, InactiveReason, Patient } from './patient';
-import type { Versioned } from './ports';
 
 /**
  * La relève: what changed in a team since a moment, built from the history records (plain
- * TypeScript, no storage). Also the team's shift changes, in Québec's local time.
+ * TypeScript, no storage). The shift changes and scheduled posts are in releveSchedule.ts, the
+ * service and its port in releveService.ts.
  */
 
-export const RELEVE_TIME_ZONE = 'America/Toronto';
 /** A person's first relève in a team, and the command without hours, look this far back at most. */
 export const FIRST_RELEVE_HOURS = 12;
 export const RELEVE_HOURS_MIN = 1;
 export const RELEVE_HOURS_MAX = 72;
-export const SHIFT_TIMES_MAX = 6;
 const HOUR_MS = 60 * 60 * 1000;
-const MINUTE_MS = 60 * 1000;
 
 /** A window of the team's history: changes at or after `from`, up to and including `to` (ISO). */
 export interface ReleveWindow {
@@ -42,96 +39,14 @@ export function personalWindow(now: Date, lastAcknowledged: string | undefined):
   return { from: new Date(from).toISOString(), to: now.toISOString() };
 }
 
-/** The team's shift changes: local times (HH:MM) and when they were set (no post for earlier ones). */
-export interface ShiftSchedule {
-  times: string[];
-  since: string;
-}
-
-/** `07:00 15:00 23:00` (or `7h`, `23h30`): valid, distinct, sorted; `aucune` / `none` is handled by the caller. */
-export function parseShiftTimes(words: string[]): string[] {
-  if (words.length === 0 || words.length > SHIFT_TIMES_MAX) throw new DomainError('shiftTimesInvalid', { max: SHIFT_TIMES_MAX });
-  const times = words.map((word) => {
-    const match = /^(\d{1,2})(?:[:h](\d{2})?)?$/i.exec(word.trim());
-    const hours = Number(match?.[1]);
-    const minutes = Number(match?.[2] ?? 0);
-    if (!match || hours > 23 || minutes > 59) throw new DomainError('shiftTimesInvalid', { max: SHIFT_TIMES_MAX });
-    return `${String(hours).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
-  });
-  return [...new Set(times)].sort();
-}
-
-const localParts = new Intl.DateTimeFormat('en-CA', {
-  timeZone: RELEVE_TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
-/** Local calendar date and time of an instant in Québec, as `YYYY-MM-DD` and `HH:MM`. */
-export function localDateTime(at: Date): { date: string; time: string } {
-  const parts = Object.fromEntries(localParts.formatToParts(at).map((p) => [p.type, p.value]));
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
-}
-
-/**
- * The instant a local date and time happens in Québec. A time that does not exist that day (the
- * spring-forward hour) gives the next minute that does; a time that happens twice (the fall-back
- * hour) gives its first occurrence, so a shift change is never counted twice.
- */
-export function localInstant(date: string, time: string): Date {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const [hours, minutes] = time.split(':').map(Number) as [number, number];
-  // Québec is 4 or 5 hours behind UTC: try both offsets, minute by minute through a gap.
-  for (let shift = 0; shift <= 120; shift++) {
-    const naive = Date.UTC(year, month - 1, day, hours, minutes + shift);
-    const wanted = new Date(naive).toISOString().slice(0, 16);
-    const matches = [4, 5]
-      .map((offset) => new Date(naive + offset * HOUR_MS))
-      .filter((candidate) => {
-        const local = localDateTime(candidate);
-        return `${local.date}T${local.time}` === wanted;
-      });
-    if (matches.length > 0) return matches[0]!;
+/** A window the card carries back: the longest one a person can ask for, never reversed. */
+export function checkWindow(window: ReleveWindow): ReleveWindow {
+  const from = Date.parse(window.from);
+  const to = Date.parse(window.to);
+  if (Number.isNaN(from) || Number.isNaN(to) || from > to || to - from > (RELEVE_HOURS_MAX + 1) * HOUR_MS) {
+    throw new DomainError('releveHoursOutOfRange', { min: RELEVE_HOURS_MIN, max: RELEVE_HOURS_MAX });
   }
-  throw new Error(`no local time near ${date} ${time}`);
-}
-
-function addDays(date: string, days: number): string {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
-}
-
-/** The shift changes from two days before `now` to the day after, in time order, each instant once. */
-function shiftChangesAround(now: Date, times: string[]): Date[] {
-  const today = localDateTime(now).date;
-  const instants = [-2, -1, 0, 1].flatMap((days) => times.map((time) => localInstant(addDays(today, days), time).getTime()));
-  return [...new Set(instants)].sort((a, b) => a - b).map((ms) => new Date(ms));
-}
-
-/** The latest shift change at or before `now`, and the one before it: the shift that just ended. */
-export function endedShift(now: Date, times: string[]): { from: Date; at: Date } | null {
-  if (times.length === 0) return null;
-  const past = shiftChangesAround(now, times).filter((instant) => instant.getTime() <= now.getTime());
-  const at = past[past.length - 1];
-  const from = past[past.length - 2];
-  return at && from ? { from, at } : null;
-}
-
-/**
- * What the scheduler posts now for a team, if anything: the relève of the shift that ended at the
- * latest shift change, as long as that change came after the schedule was set. A bot that was down
- * at the change posts when it comes back during the shift; once the next change has passed, only
- * that one's relève is due.
- */
-export function duePost(now: Date, schedule: ShiftSchedule | undefined): { shiftAt: string; window: ReleveWindow } | null {
-  if (!schedule || schedule.times.length === 0) return null;
-  const shift = endedShift(now, schedule.times);
-  if (!shift || shift.at.getTime() < Date.parse(schedule.since)) return null;
-  return { shiftAt: shift.at.toISOString(), window: { from: shift.from.toISOString(), to: now.toISOString() } };
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
 }
 
 /** What a relève row shows about a patient now (a projection of the patient document). */
@@ -289,90 +204,4 @@ export function acknowledgedUpTo(window: ReleveWindow, now: Date, current?: stri
   const end = (Number.isNaN(to) ? now.getTime() : Math.min(to, now.getTime())) + 1;
   const already = current ? Date.parse(current) : Number.NaN;
   return new Date(Number.isNaN(already) ? end : Math.max(end, already)).toISOString();
-}
-
-/** Minutes a claim on a scheduled post lasts before another instance may post it instead. */
-export const POST_CLAIM_MS = 5 * MINUTE_MS;
-
-/** A scheduled post of a shift's relève: claimed by one instance, then posted (written conditionally). */
-export interface RelevePost {
-  shiftAt: string;
-  state: 'claimed' | 'posted';
-  holder: string;
-  /** While claimed, the claim lapses then (the instance crashed): another one may post. */
-  until: string;
-  activityId?: string;
-}
-
-/** What the relève needs from storage, one team's partition at a time. */
-export interface ReleveRepository {
-  /** The team's history records in the window: one query, newest first. */
-  historyIn(teamId: string, window: ReleveWindow): Promise<HistoryRecord[]>;
-  /** The rows' patients (one query, whatever their number). */
-  patients(teamId: string, ids: string[]): Promise<RelevePatient[]>;
-  /** Patients with an urgent alert nobody has acknowledged. */
-  unacknowledgedAlerts(teamId: string): Promise<Set<string>>;
-  /** Where the person's next relève starts in this team. */
-  nextStart(teamId: string, actorId: string): Promise<string | undefined>;
-  /** Records who took the relève of a window and when, and the start of their next one. */
-  acknowledge(teamId: string, acknowledgement: ReleveAcknowledgement, nextStart: string): Promise<void>;
-  acknowledgements(teamId: string, window: ReleveWindow): Promise<ReleveAcknowledgement[]>;
-  /** Takes the shift's post for this instance; null when it is posted or another instance holds it. */
-  claimPost(teamId: string, shiftAt: string, holder: string, now: Date): Promise<Versioned<RelevePost> | null>;
-  /** @throws ConcurrentEditError when the claim lapsed and another instance took it. */
-  markPosted(teamId: string, post: Versioned<RelevePost>, activityId: string): Promise<void>;
-}
-
-/** A window the card carries back: the longest one a person can ask for, never reversed. */
-export function checkWindow(window: ReleveWindow): ReleveWindow {
-  const from = Date.parse(window.from);
-  const to = Date.parse(window.to);
-  if (Number.isNaN(from) || Number.isNaN(to) || from > to || to - from > (RELEVE_HOURS_MAX + 1) * HOUR_MS) {
-    throw new DomainError('releveHoursOutOfRange', { min: RELEVE_HOURS_MIN, max: RELEVE_HOURS_MAX });
-  }
-  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
-}
-
-export interface ReleveView {
-  digest: ReleveDigest;
-  acknowledgements: ReleveAcknowledgement[];
-}
-
-/** The relève on demand, its acknowledgement, and what the scheduled post shows. */
-export class ReleveService {
-  constructor(
-    private readonly repo: ReleveRepository,
-    private readonly clock: { now(): Date },
-  ) {}
-
-  /** `relève`: since the person's last acknowledged relève in this team (first time: 12 h). */
-  async mine(teamId: string, actor: Actor): Promise<ReleveView> {
-    return this.view(teamId, personalWindow(this.clock.now(), await this.repo.nextStart(teamId, actor.id)));
-  }
-
-  /** `relève 24h`. */
-  lastHours(teamId: string, hours: number): Promise<ReleveView> {
-    return this.view(teamId, hoursWindow(this.clock.now(), hours));
-  }
-
-  /** One query over the window's history, one for its patients, one for open alerts, one for who took it. */
-  async view(teamId: string, window: ReleveWindow): Promise<ReleveView> {
-    const checked = checkWindow(window);
-    const [records, unacknowledged, acknowledgements] = await Promise.all([
-      this.repo.historyIn(teamId, checked),
-      this.repo.unacknowledgedAlerts(teamId),
-      this.repo.acknowledgements(teamId, checked),
-    ]);
-    const patients = await this.repo.patients(teamId, patientIdsOf(records));
-    return { digest: buildReleve(checked, records, patients, unacknowledged), acknowledgements };
-  }
-
-  /** « Pris connaissance »: the person's next relève starts where this one ends. */
-  async acknowledge(teamId: string, actor: Actor, window: ReleveWindow): Promise<ReleveView> {
-    const checked = checkWindow(window);
-    const now = this.clock.now();
-    const current = await this.repo.nextStart(teamId, actor.id);
-    await this.repo.acknowledge(teamId, { by: actor, at: now.toISOString(), window: checked }, acknowledgedUpTo(checked, now, current));
-    return this.view(teamId, checked);
-  }
 }

@@ -1,7 +1,7 @@
 import { DomainError } from './errors';
 import { type Actor, EDITABLE_FIELDS, type EditableField } from './patient';
 import { DEFAULT_JOURNAL_RETENTION_MONTHS, JOURNAL_RETENTION_MAX, JOURNAL_RETENTION_MIN } from './journal';
-import type { ShiftSchedule } from './releve';
+import type { ShiftSchedule } from './releveSchedule';
 import { DEFAULT_RETENTION_MONTHS } from './retention';
 import { cleanText } from './text';
 

@@ -95,12 +95,12 @@ export class TeamService {
     return this.change(teamId, by, (s) => withShiftTimes(s, by, times, now));
   }
 
-  teamsAdministeredBy(actorId: string) {
-    return this.repo.teamsAdministeredBy(actorId);
+  teamsWhereSuperuser(actorId: string) {
+    return this.repo.teamsWhereSuperuser(actorId);
   }
 
   /** The settings of a team the person administers, for work done outside the team (personal chat). */
-  async administered(teamId: string, actor: Actor): Promise<TeamSettings> {
+  async superuserSettings(teamId: string, actor: Actor): Promise<TeamSettings> {
     const found = await this.repo.getSettings(teamId);
     if (!found || !found.value.superusers.some((s) => s.id === actor.id)) throw new DomainError('superuserOnly');
     return found.value;

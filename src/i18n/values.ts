@@ -15,7 +15,7 @@ export function shownValue(field: string, value: string, lang: Lang): string {
       return isReason(value) ? t(lang, `inactive.${value}`) : value;
     case 'flag': {
       const match = /^(attention|urgent): ([\s\S]*)$/.exec(value);
-      return match ? `${t(lang, `flag.${match[1] as 'attention' | 'urgent'}`)} : ${match[2]}` : value;
+      return match ? `${shownFlagLevel(match[1]!, lang)} : ${match[2]}` : value;
     }
     case 'dateOfBirth':
     case 'ptiDate':
@@ -23,6 +23,11 @@ export function shownValue(field: string, value: string, lang: Lang): string {
     default:
       return value;
   }
+}
+
+/** A flag's level alone (`urgent` → « URGENT »), as the relève names it; an unknown one as stored. */
+export function shownFlagLevel(level: string, lang: Lang): string {
+  return level === 'attention' || level === 'urgent' ? t(lang, `flag.${level}`) : level;
 }
 
 function isReason(value: string): value is InactiveReason {

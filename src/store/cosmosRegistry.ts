@@ -1,5 +1,5 @@
 import type { Container } from '@azure/cosmos';
-import type { AdministeredTeam, ScheduledTeam, TeamDirectory } from '../domain/ports';
+import type { ScheduledTeam, SuperuserTeam, TeamDirectory } from '../domain/ports';
 import type { TeamSettings } from '../domain/team';
 import { queryTeam, readTyped } from './cosmosDocuments';
 import { isNotFound } from './cosmosErrors';
@@ -47,11 +47,11 @@ export async function recordTeamImported(container: Container, teamId: string): 
 }
 
 /**
- * The team's superusers, so that "which teams does this person administer" is one query, and its
- * relève schedule, so that the scheduler finds the scheduled teams with one query every minute
- * instead of reading every team's settings.
+ * What the registry keeps of a team's settings: its superusers, so that "in which teams is this
+ * person superuser" is one query, and its relève schedule, so that the scheduler finds the
+ * scheduled teams with one query every minute instead of reading every team's settings.
  */
-export async function recordTeamAdmins(container: Container, teamId: string, settings: Pick<TeamSettings, 'listName' | 'superusers' | 'shifts'>): Promise<void> {
+export async function recordTeamSettingsIndex(container: Container, teamId: string, settings: Pick<TeamSettings, 'listName' | 'superusers' | 'shifts'>): Promise<void> {
   await container.items.upsert({
     id: `admins:${teamId}`,
     teamId: REGISTRY,
@@ -71,7 +71,7 @@ export function releveSchedules(container: Container): Promise<ScheduledTeam[]> 
   );
 }
 
-export async function teamsAdministeredBy(container: Container, actorId: string): Promise<AdministeredTeam[]> {
+export async function teamsWhereSuperuser(container: Container, actorId: string): Promise<SuperuserTeam[]> {
   const rows = await queryTeam<{ team: string; listName?: string }>(
     container,
     REGISTRY,

@@ -4,14 +4,9 @@ import { BulkOperationType } from '@azure/cosmos';
 import { AlreadyExistsError, ConcurrentEditError } from '../domain/errors';
 import type { HistoryRecord } from '../domain/history';
 import type { Versioned } from '../domain/ports';
-import {
-  POST_CLAIM_MS,
-  type ReleveAcknowledgement,
-  type RelevePatient,
-  type RelevePost,
-  type ReleveRepository,
-  type ReleveWindow,
-} from '../domain/releve';
+import type { ReleveAcknowledgement, RelevePatient, ReleveWindow } from '../domain/releve';
+import { POST_CLAIM_MS, type RelevePost } from '../domain/releveSchedule';
+import type { ReleveRepository } from '../domain/releveService';
 import { asJson, queryTeam, readTyped, runBatch, strip, writeTyped } from './cosmosDocuments';
 
 /** Ids per query of the rows' patients: far under Cosmos' limits on a parameter's size. */

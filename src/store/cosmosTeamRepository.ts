@@ -1,8 +1,8 @@
 import type { Container } from '@azure/cosmos';
-import type { AdministeredTeam, ScheduledTeam, TeamRepository, Versioned } from '../domain/ports';
+import type { ScheduledTeam, SuperuserTeam, TeamRepository, Versioned } from '../domain/ports';
 import type { TeamSettings } from '../domain/team';
 import { readTyped, writeTyped } from './cosmosDocuments';
-import { recordTeamAdmins, releveSchedules, teamsAdministeredBy } from './cosmosRegistry';
+import { recordTeamSettingsIndex, releveSchedules, teamsWhereSuperuser } from './cosmosRegistry';
 
 const SETTINGS_ID = 'team-settings';
 
@@ -16,12 +16,12 @@ export class CosmosTeamRepository implements TeamRepository {
   async saveSettings(teamId: string, settings: TeamSettings, etag?: string): Promise<Versioned<TeamSettings>> {
     const saved = await writeTyped<TeamSettings & { id: string }>(this.container, teamId, { ...settings, id: SETTINGS_ID }, 'settings', etag);
     const { id: _id, ...value } = saved.value;
-    await recordTeamAdmins(this.container, teamId, value);
+    await recordTeamSettingsIndex(this.container, teamId, value);
     return { value, etag: saved.etag };
   }
 
-  teamsAdministeredBy(actorId: string): Promise<AdministeredTeam[]> {
-    return teamsAdministeredBy(this.container, actorId);
+  teamsWhereSuperuser(actorId: string): Promise<SuperuserTeam[]> {
+    return teamsWhereSuperuser(this.container, actorId);
   }
 
   releveSchedules(): Promise<ScheduledTeam[]> {
@@ -37,7 +37,7 @@ export class CosmosTeamRepository implements TeamRepository {
     for (const teamId of teamIds) {
       const settings = (await this.getSettings(teamId))?.value;
       if (!settings?.shifts?.times.length) continue;
-      await recordTeamAdmins(this.container, teamId, settings);
+      await recordTeamSettingsIndex(this.container, teamId, settings);
       indexed += 1;
     }
     return indexed;

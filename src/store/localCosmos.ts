@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 // The package exports only ready-made servers whose data cannot be reached; these are its own
 // building blocks (account, routes, operations), assembled here to add a batch Patch and a snapshot.
 import Account from '@vercel/cosmosdb-server/lib/account';
 import Items from '@vercel/cosmosdb-server/lib/account/items';
 import routes from '@vercel/cosmosdb-server/lib/routes';
-import readJson from '@vercel/cosmosdb-server/lib/json';
-import * as documentOperations from '@vercel/cosmosdb-server/lib/handler/_document-operations';
-import { patchOperation } from '@vercel/cosmosdb-server/lib/handler/_patch-operations';
-import { parsePartitionKey } from '@vercel/cosmosdb-server/lib/utils/get-partition-from-header';
+import { batch } from './localCosmosBatch';
+import { Snapshotter } from './localCosmosSnapshot';
 
 export interface LocalCosmos {
   endpoint: string;
@@ -20,14 +16,6 @@ export interface LocalCosmos {
   dataFile?: string;
   close(): Promise<void>;
 }
-
-/** What a snapshot file starts with: a file without it was not written by this project. */
-export const SNAPSHOT_FORMAT = 'contact-telesante/local-cosmos';
-export const SNAPSHOT_VERSION = 1;
-/** A change is on disk at most this long after it was answered (plus the write itself). */
-export const SAVE_DELAY_MS = 1000;
-
-export class LocalStoreError extends Error {}
 
 /**
  * Starts the in-memory Cosmos DB wire-protocol server on 127.0.0.1, or reuses one that already
@@ -155,188 +143,6 @@ async function handle(account: Account, req: IncomingMessage, res: ServerRespons
 }
 
 type RouteHandler = (account: Account, req: IncomingMessage, res: ServerResponse, params: Record<string, string>) => Promise<unknown>;
-
-interface BatchOperation {
-  operationType?: string;
-  id?: string;
-  partitionKey?: string;
-  ifMatch?: string;
-  resourceBody?: Record<string, unknown> | unknown[];
-}
-
-/** A transactional batch: every operation checked first, then all run (or none). */
-async function batch(account: Account, req: IncomingMessage, res: ServerResponse, params: Record<string, string>) {
-  const operations = (await readJson(req)) as BatchOperation[];
-  const collection = account.database(params.dbId ?? '').collection(params.collId ?? '');
-  if (!collection.read()) {
-    res.statusCode = 404;
-    return {};
-  }
-  if (!Array.isArray(operations)) {
-    res.statusCode = 400;
-    return { message: 'Invalid request body' };
-  }
-  const refusals = operations.map((operation) => refusalOf(collection, operation));
-  if (refusals.some((status) => status !== 0)) {
-    // Cosmos DB answers the failed operation's status and 424 for every other one.
-    const first = refusals.findIndex((status) => status !== 0);
-    return operations.map((_operation, i) => ({ statusCode: i === first ? refusals[i] : 424, requestCharge: 0 }));
-  }
-  return operations.map((operation) => {
-    const result = runOperation(collection, operation);
-    return result.statusCode >= 400
-      ? { statusCode: result.statusCode, requestCharge: 0 }
-      : { statusCode: result.statusCode, requestCharge: 1, eTag: result.body?._etag, resourceBody: result.body };
-  });
-}
-
-type Collection = ReturnType<ReturnType<Account['database']>['collection']>;
-
-/** The status an operation would fail with now (0: it would succeed). */
-function refusalOf(collection: Collection, operation: BatchOperation): number {
-  const body = operation.resourceBody && !Array.isArray(operation.resourceBody) ? operation.resourceBody : undefined;
-  const id = operation.id ?? (typeof body?.id === 'string' ? body.id : undefined);
-  if (!id) return 400;
-  const existing = collection.document(id, parsePartitionKey(operation.partitionKey ?? 'null', id)).read() as { _etag?: string } | undefined;
-  switch (operation.operationType) {
-    case 'Create':
-      return existing ? 409 : 0;
-    case 'Upsert':
-      return existing && operation.ifMatch && operation.ifMatch !== existing._etag ? 412 : 0;
-    case 'Read':
-    case 'Replace':
-    case 'Delete':
-    case 'Patch':
-      if (!existing) return 404;
-      return operation.ifMatch && operation.ifMatch !== existing._etag ? 412 : 0;
-    default:
-      return 400;
-  }
-}
-
-function runOperation(collection: Collection, operation: BatchOperation) {
-  const input = operation as never;
-  switch (operation.operationType) {
-    case 'Create':
-      return documentOperations.createOperation(collection, input);
-    case 'Upsert':
-      return documentOperations.upsertOperation(collection, input);
-    case 'Read':
-      return documentOperations.readOperation(collection, input);
-    case 'Delete':
-      return documentOperations.deleteOperation(collection, input);
-    case 'Replace':
-      return documentOperations.replaceOperation(collection, input);
-    default: {
-      const patch = Array.isArray(operation.resourceBody) ? operation.resourceBody : (operation.resourceBody?.operations as unknown[]);
-      return patchOperation(collection, { ...operation, id: operation.id ?? '', operations: patch } as never);
-    }
-  }
-}
-
-interface SnapshotFile {
-  format: string;
-  version: number;
-  savedAt: string;
-  databases: Array<{ definition: Record<string, unknown>; collections: Array<{ definition: Record<string, unknown>; documents: Array<Record<string, unknown>> }> }>;
-}
-
-/** Properties the server assigns; a loaded document gets fresh ones. */
-const withoutSystem = (data: Record<string, unknown>) => Object.fromEntries(Object.entries(data).filter(([key]) => !key.startsWith('_')));
-const valuesOf = (items: unknown) => [...((items as { _data: Map<string, { read(): Record<string, unknown> }> })._data.values())].map((i) => i.read());
-
-/**
- * Keeps the server's data in `<dataDir>/cosmos.json`: written SAVE_DELAY_MS after the first
- * change that follows a save (so a crash loses at most that plus the write), and on close.
- * Each write goes to a temporary file that is then renamed over the old one: a crash during
- * the write leaves the previous snapshot whole.
- */
-class Snapshotter {
-  readonly file: string;
-  private timer?: NodeJS.Timeout;
-  private dirty = false;
-
-  constructor(
-    private readonly account: Account,
-    dir: string,
-  ) {
-    this.file = join(dir, 'cosmos.json');
-  }
-
-  load(): void {
-    if (!existsSync(this.file)) return;
-    const refuse = (why: string) =>
-      new LocalStoreError(`${this.file} ${why}: refusing to start rather than lose it. Move the file away (or set LOCAL_DATA_DIR to another folder) to start empty.`);
-    let snapshot: SnapshotFile;
-    try {
-      snapshot = JSON.parse(readFileSync(this.file, 'utf8')) as SnapshotFile;
-    } catch {
-      throw refuse('is not readable JSON (corrupt or truncated)');
-    }
-    if (!snapshot || typeof snapshot !== 'object' || snapshot.format !== SNAPSHOT_FORMAT || !Array.isArray(snapshot.databases)) {
-      throw refuse(`is not a Contact Télésanté local store (no "${SNAPSHOT_FORMAT}" header)`);
-    }
-    if (snapshot.version !== SNAPSHOT_VERSION) throw refuse(`has format version ${String(snapshot.version)}, this version reads ${SNAPSHOT_VERSION}`);
-    try {
-      for (const database of snapshot.databases) {
-        this.account.databases.create(database.definition as never);
-        const db = this.account.database(String(database.definition.id));
-        for (const collection of database.collections) {
-          db.collections.create(collection.definition as never);
-          const target = db.collection(String(collection.definition.id));
-          for (const document of collection.documents) target.documents.create(document as never);
-        }
-      }
-    } catch (error) {
-      throw refuse(`has inconsistent contents (${(error as Error).message})`);
-    }
-  }
-
-  changed(): void {
-    this.dirty = true;
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      try {
-        this.save();
-      } catch (error) {
-        // A full disk must not stop the bot: say so, and try again after the next change.
-        console.error(`could not save the local store to ${this.file}: ${(error as Error).message}`);
-        this.dirty = true;
-      }
-    }, SAVE_DELAY_MS);
-  }
-
-  async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.save();
-  }
-
-  /** Synchronous: the data cannot change while it is serialised and written. */
-  private save(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    const snapshot: SnapshotFile = {
-      format: SNAPSHOT_FORMAT,
-      version: SNAPSHOT_VERSION,
-      savedAt: new Date().toISOString(),
-      databases: valuesOf(this.account.databases).map((database) => {
-        const db = this.account.database(String(database.id));
-        return {
-          definition: withoutSystem(database),
-          collections: valuesOf(db.collections).map((collection) => ({
-            definition: withoutSystem(collection),
-            documents: valuesOf(db.collection(String(collection.id)).documents).map(withoutSystem),
-          })),
-        };
-      }),
-    };
-    mkdirSync(join(this.file, '..'), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(snapshot));
-    renameSync(temporary, this.file);
-  }
-}
 
 async function answersLikeCosmos(endpoint: string): Promise<boolean> {
   try {

@@ -1,5 +1,5 @@
 import type { HistoryRecord } from '../../src/domain/history';
-import { action, addPatient, ALICE, answerText, BOB, BotHarness, CHANNEL_A, CHANNEL_B, type Person, replyCard, replyText, textsOf, type Where } from '../support/botHarness';
+import { action, addPatient, ALICE, answerText, BOB, BotHarness, type Person, replyCard, replyText, teamFirstUsedBy, textsOf } from '../support/botHarness';
 
 const GUEST: Person = { id: '29:guest', aadObjectId: 'aad-guest', name: 'Gilles Invité', locale: 'fr-CA' };
 const CHLOE: Person = { id: '29:chloe', aadObjectId: 'aad-chloe', name: 'Chloé Roy', locale: 'fr-CA' };
@@ -15,6 +15,9 @@ describe('who may see and do what', () => {
   });
   afterAll(() => bot.stop());
 
+  /** A team of its own for each test, whose first user (its first superuser) is Alice: no test rests on the ones before it. */
+  const aliceTeam = (tag: string) => teamFirstUsedBy(bot, ALICE, tag);
+
   async function documents(teamId: string, type: string): Promise<any[]> {
     const { resources } = await bot.bot.container.items
       .query({ query: 'SELECT * FROM c WHERE c.teamId = @t AND c.type = @type', parameters: [{ name: '@t', value: teamId }, { name: '@type', value: type }] })
@@ -23,43 +26,42 @@ describe('who may see and do what', () => {
   }
 
   it('makes the first person to use the bot in a team its superuser; others are refused the settings', async () => {
-    await bot.say('aide', ALICE);
-    expect(replyText(await bot.say('settings', BOB))).toContain('Only the team’s superusers can do that.');
-    const settings = replyCard(await bot.say('paramètres', ALICE));
-    expect(textsOf(settings).join('\n')).toContain(`Identifiant de l’équipe (pour l’importation) : ${CHANNEL_A.teamId}`);
+    const team = await aliceTeam('first');
+    expect(replyText(await bot.say('settings', BOB, team))).toContain('Only the team’s superusers can do that.');
+    const settings = replyCard(await bot.say('paramètres', ALICE, team));
+    expect(textsOf(settings).join('\n')).toContain(`Identifiant de l’équipe (pour l’importation) : ${team.teamId}`);
     expect(textsOf(settings).join('\n')).toContain('Superutilisateurs : Alice Tremblay');
   });
 
   it('lets a superuser change the fields and labels, which the cards then follow; a member’s save changes nothing', async () => {
-    const settings = replyCard(await bot.say('paramètres', ALICE));
+    const team = await aliceTeam('fields');
+    const settings = replyCard(await bot.say('paramètres', ALICE, team));
     const save = action(settings, 'Enregistrer');
     const data = { ...save.data, listName: 'Soins à domicile', retentionMonths: '36', reminderIntervalMinutes: '5', enabled_room: 'false', enabled_address: 'true', label_address: 'Domicile', enabled_allergy: 'true' };
     for (const field of ['dateOfBirth', 'fileNumber', 'reason', 'phone', 'clinician']) (data as any)[`enabled_${field}`] = 'true';
-    const refused = await bot.execute(save.verb, data, BOB);
+    const refused = await bot.execute(save.verb, data, BOB, team);
     expect(answerText(refused)).toContain('Only the team’s superusers can do that.');
-    expect((await documents(CHANNEL_A.teamId, 'settings'))[0].retentionMonths).toBe(24);
+    expect((await documents(team.teamId, 'settings'))[0].retentionMonths).toBe(24);
 
-    expect(answerText(await bot.execute(save.verb, data, ALICE))).toContain('Paramètres enregistrés.');
-    const [stored] = await documents(CHANNEL_A.teamId, 'settings');
+    expect(answerText(await bot.execute(save.verb, data, ALICE, team))).toContain('Paramètres enregistrés.');
+    const [stored] = await documents(team.teamId, 'settings');
     expect(stored).toMatchObject({ listName: 'Soins à domicile', retentionMonths: 36, reminderIntervalMinutes: 5 });
-    const form = textsOf(replyCard(await bot.say('ajouter patient', ALICE)));
+    const form = textsOf(replyCard(await bot.say('ajouter patient', ALICE, team)));
     expect(form).toEqual(expect.arrayContaining(['Domicile', 'Allergies']));
     expect(form).not.toContain('Chambre / unité');
-    const n = await addPatient(bot, 'Champ Personnalisé');
-    await bot.say(`modifier adresse #${n} 12 rue des Érables`);
-    expect(replyText(await bot.say(`voir #${n}`))).toContain('12 rue des Érables');
-    expect(replyText(await bot.say(`modifier allergies #${n} Latex`))).toContain('Patient');
-    expect(replyText(await bot.say(`voir #${n}`))).toContain('Allergies');
+    const n = await addPatient(bot, 'Champ Personnalisé', ALICE, team);
+    await bot.say(`modifier adresse #${n} 12 rue des Érables`, ALICE, team);
+    expect(replyText(await bot.say(`voir #${n}`, ALICE, team))).toContain('12 rue des Érables');
+    expect(replyText(await bot.say(`modifier allergies #${n} Latex`, ALICE, team))).toContain('Patient');
+    expect(replyText(await bot.say(`voir #${n}`, ALICE, team))).toContain('Allergies');
 
-    const bad = await bot.execute(save.verb, { ...data, retentionMonths: '0' }, ALICE);
+    const bad = await bot.execute(save.verb, { ...data, retentionMonths: '0' }, ALICE, team);
     expect(answerText(bad)).toContain('doit être un nombre entier de 1 à 120');
-    expect((await documents(CHANNEL_A.teamId, 'settings'))[0].retentionMonths).toBe(36);
+    expect((await documents(team.teamId, 'settings'))[0].retentionMonths).toBe(36);
   });
 
   it('grants and revokes superusers by @mention; a guest cannot become one; the last one stays', async () => {
-    // A team of its own, whose first user is Alice: the test does not rest on the ones before it.
-    const team: Where = { teamId: '19:team-grants@thread.tacv2', channelId: '19:general-grants@thread.tacv2' };
-    await bot.say('aide', ALICE, team);
+    const team = await aliceTeam('grants');
     expect(replyText(await bot.say('grant superuser', BOB, team, [CHLOE]))).toContain('Only the team’s superusers');
     expect(replyText(await bot.say('nommer superutilisateur', ALICE, team, [GUEST]))).toContain('Un invité (compte externe) ne peut pas être superutilisateur.');
     expect(replyText(await bot.say('nommer superutilisateur', ALICE, team, [BOB]))).toContain('Bob Smith est maintenant superutilisateur.');
@@ -72,48 +74,55 @@ describe('who may see and do what', () => {
   });
 
   it('makes a clinician named by @mention follow the patient', async () => {
-    const n = await addPatient(bot, 'Suivi Clinique', ALICE);
-    expect(replyText(await bot.say(`modifier responsable #${n}`, ALICE, CHANNEL_A, [CHLOE]))).toContain(`Patient #${n} modifié.`);
-    const card = replyText(await bot.say(`voir #${n}`, ALICE));
+    const team = await aliceTeam('clinician');
+    const n = await addPatient(bot, 'Suivi Clinique', ALICE, team);
+    expect(replyText(await bot.say(`modifier responsable #${n}`, ALICE, team, [CHLOE]))).toContain(`Patient #${n} modifié.`);
+    const card = replyText(await bot.say(`voir #${n}`, ALICE, team));
     expect(card).toContain('Chloé Roy');
     expect(card).toContain('Suivi par : Chloé Roy');
-    expect(replyText(await bot.say('mes suivis', CHLOE))).toContain(`#${n} · Suivi Clinique`);
+    expect(replyText(await bot.say('mes suivis', CHLOE, team))).toContain(`#${n} · Suivi Clinique`);
   });
 
   it('lets a guest read and write the list like a member', async () => {
-    const n = await addPatient(bot, 'Patient Du Invité', GUEST);
-    expect(replyText(await bot.say(`note #${n} Visite faite par l’invité`, GUEST))).toContain('Note ajoutée');
+    const team = await aliceTeam('guest');
+    const n = await addPatient(bot, 'Patient Du Invité', GUEST, team);
+    expect(replyText(await bot.say(`note #${n} Visite faite par l’invité`, GUEST, team))).toContain('Note ajoutée');
   });
 
   it("never lets a card or text reach another team's data, whatever ids it carries", async () => {
-    const card = replyCard(await bot.say('ajouter patient Secret Équipe A', ALICE));
+    const [teamA, teamB] = [await aliceTeam('secret'), await aliceTeam('replay')];
+    const card = replyCard(await bot.say('ajouter patient Secret Équipe A', ALICE, teamA));
     const n = Number(/#(\d+)/.exec(textsOf(card).join(' '))![1]);
     const setInactive = action(card, 'Mettre inactif');
-    const forged = { ...setInactive.data, teamId: CHANNEL_A.teamId, team: { id: CHANNEL_A.teamId }, reason: 'death' };
+    const forged = { ...setInactive.data, teamId: teamA.teamId, team: { id: teamA.teamId }, reason: 'death' };
     for (const verb of ['patient.inactive', 'patient.open', 'patient.edit', 'note.form', 'patient.flagForm', 'patient.history', 'patient.follow']) {
-      const replay = await bot.execute(verb, { ...forged, verb }, BOB, CHANNEL_B);
+      const replay = await bot.execute(verb, { ...forged, verb }, BOB, teamB);
       expect(answerText(replay)).toContain('This patient does not exist in this team.');
       expect(answerText(replay)).not.toContain('Secret');
     }
-    expect(replyText(await bot.say(`voir #${n} team ${CHANNEL_A.teamId}`, BOB, CHANNEL_B))).not.toContain('Secret');
-    const [stored] = (await documents(CHANNEL_A.teamId, 'patient')).filter((p) => p.number === n);
+    expect(replyText(await bot.say(`voir #${n} team ${teamA.teamId}`, BOB, teamB))).not.toContain('Secret');
+    const [stored] = (await documents(teamA.teamId, 'patient')).filter((p) => p.number === n);
     expect(stored).toMatchObject({ status: 'active', version: 1, followerIds: [] });
-    expect(await documents(CHANNEL_B.teamId, 'patient')).toEqual([]);
+    expect(await documents(teamB.teamId, 'patient')).toEqual([]);
   });
 
   it('writes exactly one history record per change with who, when, what old → new, and shows it newest first', async () => {
-    const n = await addPatient(bot, 'Historique Complet', ALICE);
-    const [patient] = (await documents(CHANNEL_A.teamId, 'patient')).filter((p) => p.number === n);
+    const team = await aliceTeam('history');
+    const n = await addPatient(bot, 'Historique Complet', ALICE, team);
+    const [patient] = (await documents(team.teamId, 'patient')).filter((p) => p.number === n);
+    // Oldest first, as the history reads them (a query without ORDER BY promises no order).
     const history = async () =>
-      (await documents(CHANNEL_A.teamId, 'history')).filter((h: HistoryRecord & { patientId: string }) => h.patientId === patient.id);
+      (await documents(team.teamId, 'history'))
+        .filter((h: HistoryRecord) => h.patientId === patient.id)
+        .sort((a: HistoryRecord, b: HistoryRecord) => a.at.localeCompare(b.at) || a.id.localeCompare(b.id));
     expect(await history()).toHaveLength(1);
-    await bot.say(`modifier téléphone #${n} 418-555-0101`, ALICE);
-    await bot.say(`note #${n} Première note`, BOB);
-    await bot.say(`mettre inactif #${n} absence`, ALICE);
-    await bot.say(`mettre actif #${n}`, ALICE);
-    await bot.say(`signaler #${n} Surveillance`, BOB);
-    await bot.say(`suivre #${n}`, ALICE);
-    await bot.say(`modifier téléphone #${n} 418-555-0101`, ALICE); // no change, no record
+    await bot.say(`modifier téléphone #${n} 418-555-0101`, ALICE, team);
+    await bot.say(`note #${n} Première note`, BOB, team);
+    await bot.say(`mettre inactif #${n} absence`, ALICE, team);
+    await bot.say(`mettre actif #${n}`, ALICE, team);
+    await bot.say(`signaler #${n} Surveillance`, BOB, team);
+    await bot.say(`suivre #${n}`, ALICE, team);
+    await bot.say(`modifier téléphone #${n} 418-555-0101`, ALICE, team); // no change, no record
     const records = await history();
     expect(records.map((r: HistoryRecord) => r.action)).toEqual(['create', 'update', 'note', 'status', 'status', 'flag', 'follow']);
     expect(records[1]).toMatchObject({ by: { id: ALICE.aadObjectId, name: ALICE.name }, changes: [{ field: 'phone', new: '418-555-0101' }] });
@@ -121,13 +130,13 @@ describe('who may see and do what', () => {
     expect(records[2]).toMatchObject({ by: { name: BOB.name }, changes: [{ field: 'note', new: 'Première note' }] });
 
     // Two people editing at once: both changes kept, one record each.
-    await Promise.all([bot.say(`modifier chambre #${n} 5A`, ALICE), bot.say(`modifier dossier #${n} DOS-1`, BOB)]);
+    await Promise.all([bot.say(`modifier chambre #${n} 5A`, ALICE, team), bot.say(`modifier dossier #${n} DOS-1`, BOB, team)]);
     const after = await history();
     expect(after).toHaveLength(9);
     const last = after.slice(-2).flatMap((r: HistoryRecord) => r.changes);
     expect(last).toEqual(expect.arrayContaining([{ field: 'room', new: '5A' }, { field: 'fileNumber', new: 'DOS-1' }]));
 
-    const card = textsOf(replyCard(await bot.say(`historique #${n}`, ALICE))).join('\n');
+    const card = textsOf(replyCard(await bot.say(`historique #${n}`, ALICE, team))).join('\n');
     expect(card).toContain(`Historique de #${n} · Historique Complet`);
     expect(card.indexOf('Bob Smith · modification')).toBeGreaterThan(-1);
     expect(card.indexOf('suivi')).toBeLessThan(card.indexOf('création') === -1 ? Infinity : card.indexOf('création'));

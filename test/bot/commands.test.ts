@@ -1,4 +1,4 @@
-import { action, addPatient, ALICE, BOB, BotHarness, cardOf, cardText, CHANNEL_B, replyCard, replyText, textsOf, type Where } from '../support/botHarness';
+import { action, addPatient, ALICE, BOB, BotHarness, cardOf, cardText, replyCard, replyText, teamOfItsOwn, textsOf } from '../support/botHarness';
 import { LONG_FRENCH_NAME } from '../support/fixtures';
 
 const bot = new BotHarness();
@@ -24,22 +24,23 @@ describe('typed commands, French and English', () => {
   });
 
   it('replies with a form to “add patient” without a name, and the form creates exactly once', async () => {
-    const form = cardOf((await bot.say('ajouter patient')).sent[0]);
+    const team = teamOfItsOwn('form');
+    const form = cardOf((await bot.say('ajouter patient', ALICE, team)).sent[0]);
     expect(textsOf(form)).toContain('Nouveau patient');
     const save = action(form, 'Enregistrer');
     const data = { ...save.data, name: 'Rose Formulaire', dateOfBirth: '1938-02-14', room: '2A-07', reason: 'Plaie au pied' };
-    const first = await bot.execute(save.verb, data);
+    const first = await bot.execute(save.verb, data, ALICE, team);
     expect(first.body.value.type).toBe('AdaptiveCard');
     expect(textsOf(first.body.value).join('\n')).toMatch(/Patient #\d+ ajouté/);
-    const again = await bot.execute(save.verb, data);
+    const again = await bot.execute(save.verb, data, ALICE, team);
     expect(textsOf(again.body.value).join('\n')).toMatch(/déjà enregistré/);
-    const listed = cardText(replyCard(await bot.say('liste tous')));
+    const listed = cardText(replyCard(await bot.say('liste tous', ALICE, team)));
     expect(listed.match(/Rose Formulaire/g)).toHaveLength(1);
   });
 
   it('lists active patients newest activity first, and inactive / flagged / all on request', async () => {
     // A team of its own: the lists hold this test's patients only.
-    const lists: Where = { teamId: '19:team-lists@thread.tacv2', channelId: '19:general-lists@thread.tacv2' };
+    const lists = teamOfItsOwn('lists');
     const older = await addPatient(bot, 'Liste Ancien', ALICE, lists);
     const a = await addPatient(bot, 'Liste Premier', ALICE, lists);
     const b = await addPatient(bot, 'Liste Second', ALICE, lists);
@@ -59,23 +60,25 @@ describe('typed commands, French and English', () => {
   });
 
   it('shows a patient by number or by a part of the name, accents and case ignored', async () => {
-    const n = await addPatient(bot, 'Éloïse Brûlé-Côté');
-    expect(cardText(replyCard(await bot.say(`voir #${n}`)))).toContain('Éloïse Brûlé-Côté');
-    expect(cardText(replyCard(await bot.say(`show ${n}`, BOB)))).toContain('Éloïse Brûlé-Côté');
-    expect(cardText(replyCard(await bot.say('voir brule')))).toContain(`#${n}`);
+    const team = teamOfItsOwn('names');
+    const n = await addPatient(bot, 'Éloïse Brûlé-Côté', ALICE, team);
+    expect(cardText(replyCard(await bot.say(`voir #${n}`, ALICE, team)))).toContain('Éloïse Brûlé-Côté');
+    expect(cardText(replyCard(await bot.say(`show ${n}`, BOB, team)))).toContain('Éloïse Brûlé-Côté');
+    expect(cardText(replyCard(await bot.say('voir brule', ALICE, team)))).toContain(`#${n}`);
   });
 
   it('offers a choice card, never a guess, when a name part matches several patients', async () => {
-    await addPatient(bot, 'Gaston Homonyme');
-    await addPatient(bot, 'Gisèle Homonyme');
-    const choice = cardOf((await bot.say('note homonyme Tension 130/80')).sent[0]);
+    const team = teamOfItsOwn('namesakes');
+    await addPatient(bot, 'Gaston Homonyme', ALICE, team);
+    await addPatient(bot, 'Gisèle Homonyme', ALICE, team);
+    const choice = cardOf((await bot.say('note homonyme Tension 130/80', ALICE, team)).sent[0]);
     expect(textsOf(choice).join('\n')).toContain('Plusieurs patients correspondent à « homonyme »');
     const pick = action(choice, textsOf(choice).find((t) => /^#\d+$/.test(t))!);
-    const picked = await bot.execute(pick.verb, pick.data);
+    const picked = await bot.execute(pick.verb, pick.data, ALICE, team);
     const card = textsOf(picked.body.value).join('\n');
     expect(card).toMatch(/Note ajoutée au patient #\d+/);
     const number = /#(\d+)/.exec(card)![1];
-    expect(cardText(replyCard(await bot.say(`voir #${number}`)))).toContain('Tension 130/80');
+    expect(cardText(replyCard(await bot.say(`voir #${number}`, ALICE, team)))).toContain('Tension 130/80');
   });
 
   it('appends dated, signed notes and keeps the newest first', async () => {
@@ -139,10 +142,11 @@ describe('typed commands, French and English', () => {
   });
 
   it('keeps each team’s list to itself', async () => {
-    const n = await addPatient(bot, 'Équipe A Seulement');
-    expect(replyText(await bot.say(`voir #${n}`, ALICE, CHANNEL_B))).toContain('Aucun patient ne correspond');
-    expect(cardText(replyCard(await bot.say('liste tous', ALICE, CHANNEL_B)))).not.toContain('Équipe A Seulement');
-    const first = cardText(replyCard(await bot.say('ajouter patient Équipe B Premier', ALICE, CHANNEL_B)));
+    const [teamA, teamB] = [teamOfItsOwn('isolated-a'), teamOfItsOwn('isolated-b')];
+    const n = await addPatient(bot, 'Équipe A Seulement', ALICE, teamA);
+    expect(replyText(await bot.say(`voir #${n}`, ALICE, teamB))).toContain('Aucun patient ne correspond');
+    expect(cardText(replyCard(await bot.say('liste tous', ALICE, teamB)))).not.toContain('Équipe A Seulement');
+    const first = cardText(replyCard(await bot.say('ajouter patient Équipe B Premier', ALICE, teamB)));
     expect(first).toContain('#1 ·');
   });
 
@@ -154,24 +158,25 @@ describe('typed commands, French and English', () => {
   });
 
   it('flags, unflags, follows and lists what I follow, in both languages', async () => {
-    const n = await addPatient(bot, 'Drapeau Patient');
-    expect(cardText(replyCard(await bot.say(`signaler #${n} Chute ce matin`)))).toContain(`Patient #${n} signalé; vous le suivez.`);
-    const flagged = cardText(replyCard(await bot.say(`voir #${n}`)));
+    const team = teamOfItsOwn('flags');
+    const n = await addPatient(bot, 'Drapeau Patient', ALICE, team);
+    expect(cardText(replyCard(await bot.say(`signaler #${n} Chute ce matin`, ALICE, team)))).toContain(`Patient #${n} signalé; vous le suivez.`);
+    const flagged = cardText(replyCard(await bot.say(`voir #${n}`, ALICE, team)));
     expect(flagged).toContain('🟡 À SURVEILLER · Chute ce matin');
     expect(flagged).toContain('Suivi par : Alice Tremblay');
-    await bot.say(`flag #${n} urgent Saturation 88%`, BOB);
-    expect(cardText(replyCard(await bot.say(`show #${n}`, BOB)))).toContain('🔴 URGENT · Saturation 88%');
-    expect(cardText(replyCard(await bot.say('liste signalés')))).toContain(`#${n} · Drapeau Patient`);
-    expect(cardText(replyCard(await bot.say('following', BOB)))).toContain(`#${n} · Drapeau Patient`);
-    expect(cardText(replyCard(await bot.say(`unfollow #${n}`, BOB)))).toContain('You no longer follow patient');
-    expect(cardText(replyCard(await bot.say('following', BOB)))).toContain('You follow no patient.');
-    expect(cardText(replyCard(await bot.say(`follow #${n}`, BOB)))).toContain('You follow patient');
-    expect(replyText(await bot.say(`suivre #${n}`, BOB))).toContain('You already follow this patient.');
-    expect(cardText(replyCard(await bot.say('mes suivis')))).toContain(`#${n} · Drapeau Patient`);
-    expect(cardText(replyCard(await bot.say(`ne plus suivre #${n}`)))).toContain('Vous ne suivez plus le patient');
-    expect(cardText(replyCard(await bot.say(`retirer signalement #${n}`)))).toContain('Signalement retiré');
-    expect(replyText(await bot.say(`unflag #${n}`, BOB))).toContain('This patient is not flagged.');
-    expect(replyText(await bot.say(`signaler #${n}`))).toContain('signaler <numéro ou nom> [urgent] <raison>');
-    expect(cardText(replyCard(await bot.say('liste signalés')))).not.toContain(`#${n} · Drapeau Patient`);
+    await bot.say(`flag #${n} urgent Saturation 88%`, BOB, team);
+    expect(cardText(replyCard(await bot.say(`show #${n}`, BOB, team)))).toContain('🔴 URGENT · Saturation 88%');
+    expect(cardText(replyCard(await bot.say('liste signalés', ALICE, team)))).toContain(`#${n} · Drapeau Patient`);
+    expect(cardText(replyCard(await bot.say('following', BOB, team)))).toContain(`#${n} · Drapeau Patient`);
+    expect(cardText(replyCard(await bot.say(`unfollow #${n}`, BOB, team)))).toContain('You no longer follow patient');
+    expect(cardText(replyCard(await bot.say('following', BOB, team)))).toContain('You follow no patient.');
+    expect(cardText(replyCard(await bot.say(`follow #${n}`, BOB, team)))).toContain('You follow patient');
+    expect(replyText(await bot.say(`suivre #${n}`, BOB, team))).toContain('You already follow this patient.');
+    expect(cardText(replyCard(await bot.say('mes suivis', ALICE, team)))).toContain(`#${n} · Drapeau Patient`);
+    expect(cardText(replyCard(await bot.say(`ne plus suivre #${n}`, ALICE, team)))).toContain('Vous ne suivez plus le patient');
+    expect(cardText(replyCard(await bot.say(`retirer signalement #${n}`, ALICE, team)))).toContain('Signalement retiré');
+    expect(replyText(await bot.say(`unflag #${n}`, BOB, team))).toContain('This patient is not flagged.');
+    expect(replyText(await bot.say(`signaler #${n}`, ALICE, team))).toContain('signaler <numéro ou nom> [urgent] <raison>');
+    expect(cardText(replyCard(await bot.say('liste signalés', ALICE, team)))).not.toContain(`#${n} · Drapeau Patient`);
   });
 });

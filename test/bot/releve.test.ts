@@ -89,6 +89,7 @@ describe('la relève / the handoff', () => {
   });
 
   it('acknowledges from the Action.Submit fallback the same way, and says nothing new in English', async () => {
+    clock.set('2026-11-25T15:32:00.000Z'); // 10:32 in Québec, whatever the tests before did with the clock
     const card = replyCard(await bot.say('handoff', DAN));
     expect(textsOf(card)[0]).toBe('Handoff · since Nov 24, 22:32');
     const ack = action(card, 'Acknowledge');
@@ -100,6 +101,7 @@ describe('la relève / the handoff', () => {
   });
 
   it('takes the last N hours (1 to 72) and refuses the rest in the person’s language, changing nothing', async () => {
+    clock.set('2026-11-25T15:33:00.000Z'); // 10:33 in Québec
     const texts = textsOf(replyCard(await bot.say('handoff 24h', BOB)));
     expect(texts[0]).toBe('Handoff · since Nov 24, 10:33');
     expect(texts.join('\n')).toContain('Ancien Hors-Fenêtre');

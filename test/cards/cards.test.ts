@@ -12,7 +12,7 @@ import type { Patient } from '../../src/domain/patient';
 import type { Lang } from '../../src/i18n/messages';
 import { actionsOf, textsOf } from '../support/botHarness';
 import { cardSizeBytes, validateCard } from '../support/cardSchema';
-import { LONG_FRENCH_NAME, nurse, TEAM_A } from '../support/fixtures';
+import { LONG_FRENCH_NAME, longPatient, nurse } from '../support/fixtures';
 import { phoneProblems } from '../support/renderCards';
 
 const NOW = new Date('2026-11-25T15:00:00.000Z');
@@ -24,27 +24,15 @@ const LONG_NOTE =
 function patient(number: number, overrides: Partial<Patient> = {}): Patient {
   const at = new Date(NOW.getTime() - number * 60_000).toISOString();
   const note = { id: `n${number}`, patientId: `p${number}`, text: LONG_NOTE.slice(0, 600), by: nurse, at };
-  return {
-    id: `p${number}`,
-    teamId: TEAM_A,
-    number,
-    name: `${LONG_FRENCH_NAME} ${number}`,
-    room: 'CHSLD Saint-Jean-Baptiste, unité 3B, lit 12',
-    dateOfBirth: '1938-02-14',
-    fileNumber: 'TREM 3802 1412',
+  return longPatient(number, NOW, {
     reason: 'Suivi post-opératoire de la hanche droite; plaie au talon gauche; diabète de type 2 instable',
-    phone: '418-555-0199 poste 2231',
-    clinician: 'Dre Anne-Sophie Bouchard-Lefebvre',
-    status: 'active',
     followers: [nurse, { id: 'aad-2', name: 'Benoît-Xavier Gagnon-Desrochers' }],
     followerIds: [nurse.id, 'aad-2'],
     recentNotes: [note, { ...note, id: `m${number}` }, { ...note, id: `o${number}` }],
     noteCount: 42,
-    created: { by: nurse, at },
     updated: { by: { id: 'x', name: 'Benoît-Xavier Gagnon-Desrochers' }, at },
-    version: 3,
     ...overrides,
-  };
+  });
 }
 
 const COUNTS = { active: 880, inactive: 120, flagged: 14 };

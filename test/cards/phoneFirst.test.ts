@@ -13,7 +13,7 @@ import type { ListFilter } from '../../src/domain/ports';
 import type { Lang } from '../../src/i18n/messages';
 import { textsOf } from '../support/botHarness';
 import { cardSizeBytes, validateCard } from '../support/cardSchema';
-import { LONG_FRENCH_NAME, nurse, TEAM_A } from '../support/fixtures';
+import { LONG_FRENCH_NAME, longPatient, nurse } from '../support/fixtures';
 import { renderCards, TEAMS_MOBILE_HOST_CONFIG } from '../support/renderCards';
 
 const NOW = new Date('2026-12-01T21:34:00.000Z');
@@ -23,29 +23,15 @@ const COUNTS = { active: 41, inactive: 6, flagged: 3 };
 function patient(number: number, overrides: Partial<Patient> = {}): Patient {
   const at = new Date(NOW.getTime() - number * 60_000).toISOString();
   const note = { id: `n${number}`, patientId: `p${number}`, text: NOTE.repeat(16).slice(0, 2000), by: nurse, at };
-  return {
-    id: `p${number}`,
-    teamId: TEAM_A,
-    number,
-    name: `${LONG_FRENCH_NAME} ${number}`,
-    room: 'CHSLD Saint-Jean-Baptiste, unité 3B, lit 12',
+  return longPatient(number, NOW, {
     address: '1234, rang du Petit-Saint-Esprit, Saint-Jean-Port-Joli',
     dateOfBirth: '1938-02-01',
-    fileNumber: 'TREM 3802 1412',
-    reason: 'Suivi post-opératoire de la hanche droite',
-    phone: '418-555-0199 poste 2231',
-    clinician: 'Dre Anne-Sophie Bouchard-Lefebvre',
     allergy: 'Pénicilline, arachides',
-    status: 'active',
     followers: [{ ...nurse, mri: '29:nurse' }],
-    followerIds: [nurse.id],
     recentNotes: [note, { ...note, id: `m${number}`, text: 'Appel à la famille.' }],
     noteCount: 12,
-    created: { by: nurse, at },
-    updated: { by: nurse, at },
-    version: 3,
     ...overrides,
-  };
+  });
 }
 
 const flag = (level: 'attention' | 'urgent', reason: string) => ({ flag: { level, reason, by: nurse, at: NOW.toISOString() } });

@@ -1,17 +1,7 @@
 import { DomainError } from '../../src/domain/errors';
 import type { HistoryRecord } from '../../src/domain/history';
-import {
-  acknowledgedUpTo,
-  buildReleve,
-  checkWindow,
-  duePost,
-  endedShift,
-  hoursWindow,
-  localInstant,
-  parseShiftTimes,
-  personalWindow,
-  type RelevePatient,
-} from '../../src/domain/releve';
+import { acknowledgedUpTo, buildReleve, checkWindow, hoursWindow, personalWindow, type RelevePatient } from '../../src/domain/releve';
+import { duePost, endedShift, localInstant, parseShiftTimes } from '../../src/domain/releveSchedule';
 import { nurse, physician } from '../support/fixtures';
 
 const iso = (d: Date) => d.toISOString();

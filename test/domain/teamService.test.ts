@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AlreadyExistsError, ConcurrentEditError } from '../../src/domain/errors';
-import type { AdministeredTeam, ScheduledTeam, TeamRepository, Versioned } from '../../src/domain/ports';
+import type { SuperuserTeam, ScheduledTeam, TeamRepository, Versioned } from '../../src/domain/ports';
 import { grantSuperuser, type TeamSettings } from '../../src/domain/team';
 import { TeamService } from '../../src/domain/teamService';
 import { nurse, physician, TEAM_A } from '../support/fixtures';
@@ -31,7 +31,7 @@ class CountingTeamRepository implements TeamRepository {
     await this.saveSettings(teamId, change(current.value), current.etag);
   }
 
-  async teamsAdministeredBy(): Promise<AdministeredTeam[]> {
+  async teamsWhereSuperuser(): Promise<SuperuserTeam[]> {
     return [];
   }
 

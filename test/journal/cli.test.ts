@@ -13,6 +13,7 @@ import { nurse, physician } from '../support/fixtures';
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..', '..');
 const TEAM = '19:journal-cli@thread.tacv2';
+let teams = 0;
 
 describe('npm run journal: the export for an access request', () => {
   let cosmos: TestCosmos;
@@ -25,23 +26,31 @@ describe('npm run journal: the export for an access request', () => {
     journal = new CosmosAccessJournal(cosmos.container);
     dir = await mkdtemp(path.join(os.tmpdir(), 'journal-'));
     env = { ...process.env, COSMOS_LOCAL_PORT: new URL(cosmos.server.endpoint).port, COSMOS_DATABASE: 'test' };
-    const p12 = { id: 'patient-12', number: 12 };
-    const hostile = { id: 'aad-hostile', name: '=HYPERLINK("http://evil.test","x")' };
-    await journal.record(TEAM, accessRecord('r1', new Date('2026-03-01T13:00:00.000Z'), nurse, 'patientShown', { place: 'channel', id: '19:c' }, [p12]));
-    await journal.record(TEAM, accessRecord('r2', new Date('2026-05-02T13:00:00.000Z'), hostile, 'listViewed', { place: 'groupChat', id: 'g' }, [p12, { id: 'p13', number: 13 }, { id: 'p14', number: 14 }]));
-    await journal.record(TEAM, accessRecord('r3', new Date('2026-06-03T13:00:00.000Z'), physician, 'alertPosted', { place: 'channel' }, [p12], { to: [nurse] }));
-    await journal.record(TEAM, accessRecord('r4', new Date('2026-06-04T13:00:00.000Z'), physician, 'patientShown', { place: 'channel' }, [{ id: 'p13', number: 13 }]));
-    await journal.record('19:other@thread.tacv2', accessRecord('o1', new Date('2026-06-05T13:00:00.000Z'), physician, 'patientShown', { place: 'channel' }, [p12]));
   });
   afterAll(() => cosmos.stop());
+
+  /** A team of its own with four accesses (three to #12), and one to #12 in another team: each test reads only its own. */
+  async function journaledTeam(): Promise<string> {
+    teams += 1;
+    const team = `19:journal-cli-${teams}@thread.tacv2`;
+    const p12 = { id: 'patient-12', number: 12 };
+    const hostile = { id: 'aad-hostile', name: '=HYPERLINK("http://evil.test","x")' };
+    await journal.record(team, accessRecord(`r1-${teams}`, new Date('2026-03-01T13:00:00.000Z'), nurse, 'patientShown', { place: 'channel', id: '19:c' }, [p12]));
+    await journal.record(team, accessRecord(`r2-${teams}`, new Date('2026-05-02T13:00:00.000Z'), hostile, 'listViewed', { place: 'groupChat', id: 'g' }, [p12, { id: 'p13', number: 13 }, { id: 'p14', number: 14 }]));
+    await journal.record(team, accessRecord(`r3-${teams}`, new Date('2026-06-03T13:00:00.000Z'), physician, 'alertPosted', { place: 'channel' }, [p12], { to: [nurse] }));
+    await journal.record(team, accessRecord(`r4-${teams}`, new Date('2026-06-04T13:00:00.000Z'), physician, 'patientShown', { place: 'channel' }, [{ id: 'p13', number: 13 }]));
+    await journal.record(`19:other-${teams}@thread.tacv2`, accessRecord(`o1-${teams}`, new Date('2026-06-05T13:00:00.000Z'), physician, 'patientShown', { place: 'channel' }, [p12]));
+    return team;
+  }
 
   function tool(args: string[]) {
     return run(process.execPath, ['-r', '@swc-node/register', 'scripts/journal.ts', ...args], { cwd: ROOT, env });
   }
 
   it('writes every access to the patient as CSV, newest first, formula-safe, other patients counted and not named', async () => {
+    const team = await journaledTeam();
     const out = path.join(dir, 'acces.csv');
-    const result = await tool(['--team', TEAM, '--patient', '12', '--out', out]);
+    const result = await tool(['--team', team, '--patient', '12', '--out', out]);
     expect(result.stdout).toContain('3 accès exporté(s)');
     const lines = (await readFile(out, 'utf8')).replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toBe('Date et heure (Québec);Date et heure (UTC);Personne;Identifiant Entra;Action;Où;Autres patients (nombre);Destinataires');
@@ -53,9 +62,11 @@ describe('npm run journal: the export for an access request', () => {
   }, 60_000);
 
   it('writes .xlsx in English from a date, and journals its own use under the operating-system account', async () => {
+    const team = await journaledTeam();
+    // A first look at #12's journal: that look is an access too, and is listed.
+    await tool(['--team', team, '--patient', '12', '--out', path.join(dir, 'first-look.csv')]);
     const out = path.join(dir, 'access.xlsx');
-    const result = await tool(['--team', TEAM, '--patient', '#12', '--from', '2026-05-01', '--out', out, '--lang', 'en']);
-    // The CSV run above looked at #12's journal: that look is an access too, and is listed.
+    const result = await tool(['--team', team, '--patient', '#12', '--from', '2026-05-01', '--out', out, '--lang', 'en']);
     expect(result.stdout).toContain('3 access(es) exported to');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(out);
@@ -66,7 +77,7 @@ describe('npm run journal: the export for an access request', () => {
     expect(sheet.getRow(2).getCell(6).value).toBe('command-line tool');
     expect(sheet.getRow(4).getCell(3).value).toBe(`'=HYPERLINK("http://evil.test","x")`);
     expect(sheet.getRow(5).getCell(1).value).toBeNull();
-    const looked = (await journal.page(TEAM, { patientNumber: 12 }, { pageSize: 10 })).records.filter((r) => r.kind === 'journalViewed');
+    const looked = (await journal.page(team, { patientNumber: 12 }, { pageSize: 10 })).records.filter((r) => r.kind === 'journalViewed');
     expect(looked.length).toBeGreaterThanOrEqual(2);
     expect(looked[0]).toMatchObject({ where: { place: 'tool' }, by: { name: os.userInfo().username }, patients: [{ id: 'patient-12', number: 12 }] });
   }, 60_000);

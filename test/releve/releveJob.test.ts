@@ -1,7 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import type { AdaptiveCard } from '../../src/cards/adaptive';
 import { PatientService } from '../../src/domain/patientService';
-import { ReleveService } from '../../src/domain/releve';
+import { ReleveService } from '../../src/domain/releveService';
 import { defaultSettings, withShiftTimes } from '../../src/domain/team';
 import { type CardPoster, ReleveJob } from '../../src/jobs/releveJob';
 import { CosmosAccessJournal } from '../../src/store/cosmosAccessJournal';

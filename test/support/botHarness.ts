@@ -24,6 +24,13 @@ export interface Where {
 export const CHANNEL_A: Where = { teamId: TEAM_A, channelId: '19:general-a@thread.tacv2' };
 export const CHANNEL_B: Where = { teamId: '19:team-b@thread.tacv2', channelId: '19:general-b@thread.tacv2' };
 
+let teamsMade = 0;
+/** A team and channel no other test uses: its lists, names, numbers and superusers are the test's own. */
+export function teamOfItsOwn(tag: string): Where {
+  teamsMade += 1;
+  return { teamId: `19:team-${tag}-${teamsMade}@thread.tacv2`, channelId: `19:general-${tag}-${teamsMade}@thread.tacv2` };
+}
+
 export interface TurnResult {
   status: number;
   /** The invoke answer (Action.Execute), when there is one. */
@@ -133,13 +140,13 @@ export class BotHarness {
     });
   }
 
-  /** A tap on an Action.Execute button: the adaptiveCard/action invoke. */
-  execute(verb: string, data: Record<string, unknown>, person: Person = ALICE, where: Where = CHANNEL_A): Promise<TurnResult> {
+  /** A tap on an Action.Execute button: the adaptiveCard/action invoke; `replyToId` is the tapped message. */
+  execute(verb: string, data: Record<string, unknown>, person: Person = ALICE, where: Where = CHANNEL_A, replyToId = 'posted-card-1'): Promise<TurnResult> {
     return this.post(
       this.activity(person, where, {
         type: 'invoke',
         name: 'adaptiveCard/action',
-        replyToId: 'posted-card-1',
+        replyToId,
         value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
       }),
     );
@@ -150,10 +157,17 @@ export class BotHarness {
     return this.post(this.activity(person, where, { type: 'invoke', name, replyToId: 'posted-card-1', ...(value !== undefined && { value }) }));
   }
 
-  /** A tap on the Action.Submit fallback: a message whose value is the button's data. */
-  submit(data: Record<string, unknown>, person: Person = ALICE, where: Where = CHANNEL_A): Promise<TurnResult> {
-    return this.post(this.activity(person, where, { type: 'message', replyToId: 'posted-card-1', value: data }));
+  /** A tap on the Action.Submit fallback: a message whose value is the button's data; `replyToId` is the tapped message. */
+  submit(data: Record<string, unknown>, person: Person = ALICE, where: Where = CHANNEL_A, replyToId = 'posted-card-1'): Promise<TurnResult> {
+    return this.post(this.activity(person, where, { type: 'message', replyToId, value: data }));
   }
+}
+
+/** A team of its own whose first user, and so its first superuser, is `person`. */
+export async function teamFirstUsedBy(bot: BotHarness, person: Person, tag: string): Promise<Where> {
+  const team = teamOfItsOwn(tag);
+  await bot.say('aide', person, team);
+  return team;
 }
 
 /** A text reply as Teams shows it: in markdown, a backslash before punctuation only makes it literal. */

@@ -17,6 +17,9 @@ export function fixedClock(iso = '2026-11-25T15:00:00.000Z') {
     advance(ms: number) {
       now = new Date(now.getTime() + ms);
     },
+    set(at: string) {
+      now = new Date(at);
+    },
   };
 }
 
@@ -38,6 +41,35 @@ export function syntheticPatient(teamId: string, overrides: Partial<Patient> = {
     created: { by: nurse, at },
     updated: { by: nurse, at },
     version: 1,
+    ...overrides,
+  };
+}
+
+/**
+ * A patient card's worst case: long French text in every field, numbered `number` and last active
+ * `number` minutes before `now`; each card test overrides what it needs (notes, followers, dates).
+ */
+export function longPatient(number: number, now: Date, overrides: Partial<Patient> = {}): Patient {
+  const at = new Date(now.getTime() - number * 60_000).toISOString();
+  return {
+    id: `p${number}`,
+    teamId: TEAM_A,
+    number,
+    name: `${LONG_FRENCH_NAME} ${number}`,
+    room: 'CHSLD Saint-Jean-Baptiste, unité 3B, lit 12',
+    dateOfBirth: '1938-02-14',
+    fileNumber: 'TREM 3802 1412',
+    reason: 'Suivi post-opératoire de la hanche droite',
+    phone: '418-555-0199 poste 2231',
+    clinician: 'Dre Anne-Sophie Bouchard-Lefebvre',
+    status: 'active',
+    followers: [nurse],
+    followerIds: [nurse.id],
+    recentNotes: [],
+    noteCount: 0,
+    created: { by: nurse, at },
+    updated: { by: nurse, at },
+    version: 3,
     ...overrides,
   };
 }

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { HeaderInfo } from '../../src/transfer/columns';
-import { detectDelimiter, readRows } from '../../src/transfer/readRows';
+import { detectDelimiter } from '../../src/transfer/csvRows';
+import { readRows } from '../../src/transfer/readRows';
 import { collect, failure, tempFolder, writeSheet } from './support';
 
 const folder = tempFolder();

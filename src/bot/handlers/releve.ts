@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { releveCard, relevePage } from '../../cards/releveCard';
-import type { ReleveView } from '../../domain/releve';
+import type { ReleveView } from '../../domain/releveService';
 import { journal } from '../journal';
-import { parseShiftTimes } from '../../domain/releve';
+import { parseShiftTimes } from '../../domain/releveSchedule';
 import { isSuperuser } from '../../domain/team';
 import { plain } from '../../cards/adaptive';
 import { forEveryone, forTapper, sendCard, sendText } from '../replies';

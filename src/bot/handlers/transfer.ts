@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { executeAction, VERBS } from '../../cards/adaptive';
 import { fileConsentCard, fileInfoCard, teamLabel, transferCard } from '../../cards/transferCards';
 import { DomainError } from '../../domain/errors';
-import type { AdministeredTeam } from '../../domain/ports';
+import type { SuperuserTeam } from '../../domain/ports';
 import { t } from '../../i18n/messages';
 import { READ_DEFAULTS } from '../../transfer/readRows';
 import { exportTeam, importIntoTeam, importReportLines } from '../../transfer/teamImport';
@@ -58,13 +58,13 @@ async function withDownload<T>(turn: Turn, file: SharedFile, use: (filePath: str
 }
 
 /** The teams where the person is a superuser, but not this personal chat's own list. */
-async function otherTeamsWhereSuperuser(turn: Turn): Promise<AdministeredTeam[]> {
-  return (await turn.deps.teams.teamsAdministeredBy(turn.actor.id)).filter((team) => team.teamId !== turn.teamId);
+async function otherTeamsWhereSuperuser(turn: Turn): Promise<SuperuserTeam[]> {
+  return (await turn.deps.teams.teamsWhereSuperuser(turn.actor.id)).filter((team) => team.teamId !== turn.teamId);
 }
 
 /** The dry run: the same report as the command line, with a button to confirm. */
 async function checkImport(turn: Turn, teamId: string, file: SharedFile) {
-  const settings = await turn.deps.teams.administered(teamId, turn.actor);
+  const settings = await turn.deps.teams.superuserSettings(teamId, turn.actor);
   const outcome = await withDownload(turn, file, (filePath) =>
     importIntoTeam(turn.deps.patients, settings, { teamId, file: { path: filePath, name: file.name }, dryRun: true, by: turn.actor, now: turn.deps.clock.now() }),
   );
@@ -78,7 +78,7 @@ async function checkImport(turn: Turn, teamId: string, file: SharedFile) {
   return transferCard(t(turn.lang, 'transfer.importTitle', { file: file.name }), lines, actions, turn.lang);
 }
 
-function chooseTeam(turn: Turn, teams: AdministeredTeam[], verb: typeof VERBS.importCheck | typeof VERBS.exportTeam, data: object) {
+function chooseTeam(turn: Turn, teams: SuperuserTeam[], verb: typeof VERBS.importCheck | typeof VERBS.exportTeam, data: object) {
   return transferCard(
     t(turn.lang, 'transfer.chooseTeam'),
     [],
@@ -102,7 +102,7 @@ export const checkImportForTeam: CardHandler = async (turn, data) => {
 
 export const confirmImport: CardHandler = async (turn, data) => {
   const input = importChoice.parse(data);
-  const settings = await turn.deps.teams.administered(input.teamId, turn.actor);
+  const settings = await turn.deps.teams.superuserSettings(input.teamId, turn.actor);
   const outcome = await withDownload(turn, input.file, (filePath) =>
     importIntoTeam(turn.deps.patients, settings, {
       teamId: input.teamId,
@@ -118,7 +118,7 @@ export const confirmImport: CardHandler = async (turn, data) => {
 };
 
 async function offerExport(turn: Turn, teamId: string) {
-  await turn.deps.teams.administered(teamId, turn.actor);
+  await turn.deps.teams.superuserSettings(teamId, turn.actor);
   const name = `liste-${turn.deps.clock.now().toISOString().slice(0, 10)}.xlsx`;
   // The size shown on the consent card is an estimate; the file is built when the person accepts.
   const estimate = 64 * 1024;
@@ -144,7 +144,7 @@ export const uploadExport = guardedTyped(async (turn: Turn, response: FileConsen
   const context = response.context as { teamId?: unknown; name?: unknown } | undefined;
   const upload = response.uploadInfo;
   if (typeof context?.teamId !== 'string' || !upload?.uploadUrl || !upload.contentUrl) return sendText(turn, 'error.badCard');
-  const settings = await turn.deps.teams.administered(context.teamId, turn.actor);
+  const settings = await turn.deps.teams.superuserSettings(context.teamId, turn.actor);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'telesante-export-'));
   try {
     const file = path.join(dir, 'export.xlsx');
