@@ -105,11 +105,14 @@ export function createApp(adapter: TeamsAdapter, deps: BotDeps, botAppId?: strin
   for (const [verb, handler] of Object.entries(CARD_ROUTES)) {
     const run = guarded(handler);
     // Action.Execute: the invoke answer replaces the card for the person who tapped;
-    // a change everybody must see also updates the posted card.
+    // a change everybody must see also updates the posted card. The answer is sent here: teams-ai
+    // would also replace the posted message for everyone whenever the card has a `refresh` (a
+    // second update of a shared card, and a card for the tapper, such as Ouvrir's, shown to all).
     app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
       const turn = turnOf(context, deps);
       const reply = await run(turn, data);
       if (reply.shared) await updatePostedCard(turn, reply.card);
+      await answerInvoke(context, 'application/vnd.microsoft.card.adaptive', reply.card);
       return reply.card;
     });
     // Action.Submit fallback (older clients): same handler; the answer updates the posted card
