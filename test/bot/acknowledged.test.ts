@@ -1,6 +1,5 @@
-import { type LocalCosmos, startLocalCosmos } from '../../src/store/localCosmos';
-import { action, actionsOf, addPatient, ALICE, BOB, BotHarness, cardOf, type Person, textsOf } from '../support/botHarness';
-import { FakeConnector, type RecordedCall } from '../support/fakeConnector';
+import { action, actionsOf, addPatient, ALICE, BOB, cardOf, type Person, textsOf, TwoInstances } from '../support/botHarness';
+import type { RecordedCall } from '../support/fakeConnector';
 import { fixedClock } from '../support/fixtures';
 
 const CHLOE: Person = { id: '29:chloe', aadObjectId: 'aad-chloe', name: 'Chloé Roy', locale: 'fr-CA' };
@@ -12,22 +11,12 @@ const MINUTE = 60_000;
  */
 describe('an acknowledged alert is drawn once', () => {
   const clock = fixedClock();
-  const connector = new FakeConnector();
-  const first = new BotHarness(connector);
-  const second = new BotHarness(connector);
-  let cosmos: LocalCosmos;
+  const instances = new TwoInstances();
+  const { first, second } = instances;
+  const { connector } = first;
 
-  beforeAll(async () => {
-    cosmos = await startLocalCosmos(0);
-    const port = Number(new URL(cosmos.endpoint).port);
-    await first.start({ clock, cosmosPort: port });
-    await second.start({ clock, cosmosPort: port });
-  });
-  afterAll(async () => {
-    await first.stop();
-    await second.stop();
-    await cosmos.close();
-  });
+  beforeAll(() => instances.start({ clock }));
+  afterAll(() => instances.stop());
 
   const settled = async () => {
     await first.alertsSettled();

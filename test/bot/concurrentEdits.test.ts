@@ -1,6 +1,5 @@
 import type { Container } from '@azure/cosmos';
-import { type LocalCosmos, startLocalCosmos } from '../../src/store/localCosmos';
-import { addPatientCard, ALICE, BOB, BotHarness, cardText, numberIn, replyCard, textsOf, type TurnResult } from '../support/botHarness';
+import { addPatientCard, ALICE, BOB, cardText, numberIn, replyCard, textsOf, type TurnResult, TwoInstances } from '../support/botHarness';
 import { TEAM_A } from '../support/fixtures';
 
 /**
@@ -8,21 +7,11 @@ import { TEAM_A } from '../support/fixtures';
  * many people change one patient at the same moment, through both instances and both paths
  * (typed commands and the note form's button).
  */
-let cosmos: LocalCosmos;
-const first = new BotHarness();
-const second = new BotHarness(first.connector);
+const instances = new TwoInstances();
+const { first, second } = instances;
 
-beforeAll(async () => {
-  cosmos = await startLocalCosmos(0);
-  const port = Number(new URL(cosmos.endpoint).port);
-  await first.start({ cosmosPort: port });
-  await second.start({ cosmosPort: port });
-}, 60_000);
-afterAll(async () => {
-  await second.bot.stop();
-  await first.stop();
-  await cosmos.close();
-});
+beforeAll(() => instances.start(), 60_000);
+afterAll(() => instances.stop());
 
 async function documents(container: Container, type: string, patientId: string): Promise<any[]> {
   const { resources } = await container.items

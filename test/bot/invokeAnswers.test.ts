@@ -1,4 +1,5 @@
-import { addPatient, ALICE, answerCard, BOB, BotHarness, textsOf } from '../support/botHarness';
+import { patientIdOf } from '../../src/domain/patient';
+import { addPatient, ALICE, answerCard, BOB, BotHarness, CHANNEL_A, textsOf } from '../support/botHarness';
 
 /**
  * What a tap on Action.Execute sends to Teams: the invoke answer (the card for the person who
@@ -15,11 +16,8 @@ describe('the answer to a card tap', () => {
 
   it('updates the posted card once for a change everybody sees (Follow)', async () => {
     const n = await addPatient(bot, 'Suivi Unique', ALICE);
-    const { resources } = await bot.bot.container.items
-      .query({ query: "SELECT VALUE c.id FROM c WHERE c.type = 'patient' AND c.number = @n", parameters: [{ name: '@n', value: n }] })
-      .fetchAll();
     const before = bot.connector.calls.length;
-    const tap = await bot.execute('patient.follow', { patientId: resources[0] }, BOB, undefined, 'patient-message-1');
+    const tap = await bot.execute('patient.follow', { patientId: patientIdOf(CHANNEL_A.teamId, n) }, BOB, undefined, 'patient-message-1');
     expect(textsOf(answerCard(tap)).join('\n')).toContain('Suivi Unique');
     expect(updatesOf('patient-message-1', before)).toHaveLength(1);
   });
@@ -28,11 +26,8 @@ describe('the answer to a card tap', () => {
     const n = await addPatient(bot, 'Ouverture Personnelle', ALICE);
     // A follower: the card carries a refresh for her, which teams-ai took for "replace for everyone".
     await bot.say(`suivre #${n}`, ALICE);
-    const { resources } = await bot.bot.container.items
-      .query({ query: "SELECT VALUE c.id FROM c WHERE c.type = 'patient' AND c.number = @n", parameters: [{ name: '@n', value: n }] })
-      .fetchAll();
     const before = bot.connector.calls.length;
-    const tap = await bot.execute('patient.open', { patientId: resources[0] }, BOB, undefined, 'alert-message-1');
+    const tap = await bot.execute('patient.open', { patientId: patientIdOf(CHANNEL_A.teamId, n) }, BOB, undefined, 'alert-message-1');
     expect(textsOf(answerCard(tap)).join('\n')).toContain('Ouverture Personnelle');
     expect(updatesOf('alert-message-1', before)).toEqual([]);
   });

@@ -1,29 +1,20 @@
-import { type LocalCosmos, startLocalCosmos } from '../../src/store/localCosmos';
-import { action, addPatient, ALICE, BOB, BotHarness, type Person, replyCard, replyText, textsOf, turnText, type Where } from '../support/botHarness';
+import { action, addPatient, ALICE, BOB, type BotHarness, type Person, replyCard, replyText, textsOf, turnText, TwoInstances, type Where } from '../support/botHarness';
 
 /**
  * Two instances on one store. Each shows the list from the team settings it last read (at most
  * `settingsCacheMs` old), but reads them afresh for every decision about who may do what.
  */
 const CACHE_MS = 400;
-let cosmos: LocalCosmos;
-const first = new BotHarness();
-const second = new BotHarness(first.connector);
+const instances = new TwoInstances();
+const { first, second } = instances;
 
 beforeAll(async () => {
-  cosmos = await startLocalCosmos(0);
-  const port = Number(new URL(cosmos.endpoint).port);
-  await first.start({ cosmosPort: port, settingsCacheMs: CACHE_MS });
-  await second.start({ cosmosPort: port, settingsCacheMs: CACHE_MS });
+  await instances.start({ settingsCacheMs: CACHE_MS });
   for (const person of [ALICE, BOB]) {
     first.connector.members.set(person.id, { id: person.id, name: person.name, aadObjectId: person.aadObjectId, userRole: 'user', tenantId: 'tenant-1' });
   }
 }, 60_000);
-afterAll(async () => {
-  await second.bot.stop();
-  await first.stop();
-  await cosmos.close();
-});
+afterAll(() => instances.stop());
 
 async function eventually(check: () => Promise<boolean>, deadlineMs = 10_000): Promise<boolean> {
   const until = Date.now() + deadlineMs;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import pino, { type Logger } from 'pino';
 import { loadConfig } from '../../src/config';
 import { type RunningBot, startBot, type StartOptions } from '../../src/main';
+import { type LocalCosmos, startLocalCosmos } from '../../src/store/localCosmos';
 import { FakeConnector, type RecordedCall } from './fakeConnector';
 import { TEAM_A } from './fixtures';
 
@@ -168,6 +169,32 @@ export async function teamFirstUsedBy(bot: BotHarness, person: Person, tag: stri
   const team = teamOfItsOwn(tag);
   await bot.say('aide', person, team);
   return team;
+}
+
+/** Two bot instances on one local store and one connector, as two App Service instances on one Cosmos account. */
+export class TwoInstances {
+  readonly first: BotHarness;
+  readonly second: BotHarness;
+  private cosmos?: LocalCosmos;
+
+  constructor(connector = new FakeConnector()) {
+    this.first = new BotHarness(connector);
+    this.second = new BotHarness(connector);
+  }
+
+  async start(options: Omit<Parameters<BotHarness['start']>[0] & object, 'cosmosPort'> = {}): Promise<void> {
+    this.cosmos = await startLocalCosmos(0);
+    const cosmosPort = Number(new URL(this.cosmos.endpoint).port);
+    await this.first.start({ ...options, cosmosPort });
+    await this.second.start({ ...options, cosmosPort });
+  }
+
+  /** The second bot first, then the first with the shared connector, then the store. */
+  async stop(): Promise<void> {
+    await this.second.bot?.stop();
+    await this.first.stop();
+    await this.cosmos?.close();
+  }
 }
 
 /** A text reply as Teams shows it: in markdown, a backslash before punctuation only makes it literal. */
