@@ -184,7 +184,9 @@ async function migrateOnce(
   repositories: { patients: CosmosPatientRepository; teams: CosmosTeamRepository },
   logger: Logger,
 ): Promise<void> {
-  const directory = new CosmosTeamDirectory(container, EVERY_TEAM);
+  // Listed once for every migration that runs (none once all are recorded).
+  let listed: Promise<string[]> | undefined;
+  const knownTeams = () => (listed ??= new CosmosTeamDirectory(container, EVERY_TEAM).teams());
   const rekey = async (teams: string[]) => {
     let rewritten = 0;
     for (const teamId of teams) rewritten += await repositories.patients.rekeyLegacy(teamId);
@@ -198,7 +200,7 @@ async function migrateOnce(
     try {
       let changed = 0;
       await runOnce(container, name, async () => {
-        const teams = await directory.teams();
+        const teams = await knownTeams();
         changed = await migrate(teams);
         return teams.length > 0;
       });

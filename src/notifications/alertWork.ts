@@ -62,11 +62,8 @@ export class AlertWork {
         return { alert: sent };
       } catch (error) {
         return this.failed(teamId, claimed, error, failures, (alert, retryAt, throttled) => {
-          if (error instanceof GoneError) {
-            const { leaseUntil: _lease, ...rest } = alert;
-            return { ...rest, state: 'undeliverable', lastError: describe(error) };
-          }
           const { leaseUntil: _lease, ...rest } = alert;
+          if (error instanceof GoneError) return { ...rest, state: 'undeliverable', lastError: describe(error) };
           // A throttled post was not delivered: it does not count as a failed attempt.
           const attempts = throttled ? stored.value.attempts : alert.attempts;
           return { ...rest, state: 'pending', attempts, nextAttemptAt: new Date(retryAt).toISOString(), lastError: describe(error) };
