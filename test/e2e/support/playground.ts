@@ -1017,7 +1017,12 @@ export class PlaygroundUi {
 
   async hideLogPanel(): Promise<void> {
     const hide = this.page.getByRole('button', { name: 'Hide log panel' });
-    if (await hide.isVisible()) await hide.click();
+    if (!(await hide.isVisible())) return;
+    // Right after a resize the Playground re-renders: the button can go between the look and the
+    // click (seen once in CI, a 30 s wait). Gone is what was wanted; still there is a failure.
+    await hide.click({ timeout: 5_000 }).catch(async (error: unknown) => {
+      if (await hide.isVisible()) throw error;
+    });
   }
 
   /** Save a screenshot under test-artifacts/e2e/<name>.png and return its path. */
